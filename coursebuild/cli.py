@@ -1,0 +1,150 @@
+"""The command line. The only place that prints and decides exit codes.
+
+Exit codes: 0 success, 1 content problems (all reported), 2 wrong usage.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .problems import ContentError, Problem
+from .report import FORMATS, format_human
+
+
+def _root(args: argparse.Namespace) -> Path:
+    return Path(args.root).resolve()
+
+
+def _load(args: argparse.Namespace):
+    from .checks import load_checked_course
+
+    course, problems = load_checked_course(_root(args))
+    if course is None:
+        raise ContentError(problems)
+    return course, problems
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .checks import load_checked_course
+
+    _, problems = load_checked_course(_root(args))
+    if args.external:
+        from .external_links import check_external_links
+
+        problems += check_external_links(_root(args))
+    sys.stdout.write(FORMATS[args.format](problems))
+    return 1 if any(p.is_error for p in problems) else 0
+
+
+def build_site(root: Path, course, offline: bool = False) -> None:
+    from .site import CARRIED_OVER, render_site
+    from .write import carry_over, replace_dir, staging_dir
+
+    dest = root / "site"
+    with staging_dir(dest) as tmp:
+        render_site(course, tmp)
+        carry_over(dest, tmp, CARRIED_OVER)
+        replace_dir(tmp, dest)
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    course, problems = _load(args)
+    build_site(_root(args), course)
+    print(f"site: wrote {_root(args) / 'site'}")
+    if getattr(args, "offline", False):
+        from .offline import write_offline_zip
+
+        path = write_offline_zip(course, _root(args))
+        print(f"offline copy: wrote {path}")
+    return 0
+
+
+def cmd_handouts(args: argparse.Namespace) -> int:
+    from .handouts import build_handouts
+
+    course, _ = _load(args)
+    for line in build_handouts(course):
+        print(line)
+    return 0
+
+
+def cmd_certificates(args: argparse.Namespace) -> int:
+    from .certificates import build_certificates
+
+    course, _ = _load(args)
+    for line in build_certificates(course, [Path(c) for c in args.cohorts], skip_invalid=args.skip_invalid):
+        print(line)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Everything `make` builds: site, handouts and certificates, each replaced atomically."""
+    args.cohorts, args.skip_invalid = [], False
+    for step in (cmd_certificates, cmd_site, cmd_handouts):
+        try:
+            code = step(args)
+        except ModuleNotFoundError as exc:
+            if not exc.name or not exc.name.startswith("coursebuild."):
+                raise
+            print(f"skipped: {exc.name} is not part of this version", file=sys.stderr)
+            continue
+        if code:
+            return code
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(_root(args), host=args.host, port=args.port)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python build.py",
+        description="Build the อสด. course: check the content, then make the site, handouts and certificates.",
+    )
+    parser.add_argument("--root", default=".", help="project folder holding course/ and quizzes/ (default: .)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("check", help="load and check all content; report every problem")
+    p.add_argument("--format", choices=sorted(FORMATS), default="human",
+                   help="human (default), github (pull-request annotations) or json")
+    p.add_argument("--external", action="store_true",
+                   help="also check external links over the network (never by default)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("site", help="build the trainee site into site/ (replaced only on success)")
+    p.add_argument("--offline", action="store_true", help="also write dist/site-offline.zip for use without a server")
+    p.set_defaults(func=cmd_site)
+
+    p = sub.add_parser("handouts", help="build the PDF handouts into site/handouts/")
+    p.set_defaults(func=cmd_handouts)
+
+    p = sub.add_parser("certificates", help="build certificates from roster/<cohort>/ into dist/certificates/")
+    p.add_argument("cohorts", nargs="*", help="cohort folders (default: every folder in roster/)")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="issue certificates for valid rows and still report the invalid ones")
+    p.set_defaults(func=cmd_certificates)
+
+    p = sub.add_parser("build", help="everything: certificates, site and handouts")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="live preview: rebuild on every change and reload the browser")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ContentError as exc:
+        sys.stdout.write(format_human(exc.problems))
+        return 1
+    except KeyboardInterrupt:
+        return 130

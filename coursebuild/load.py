@@ -1,0 +1,281 @@
+"""Stage 1: read every content file into typed objects, keeping source positions.
+
+Nothing is written here. `load_course` returns the course (as far as it could be read) and every
+problem found; the caller decides whether to go on.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import CourseConfig, ModuleMeta, PageMeta, QuizFile, convert
+from .problems import Problem, relpath
+from .yamlsource import Located, load_yaml
+
+COURSE_DIR = "course"
+QUIZ_DIR = "quizzes"
+MODULE_DIR = "modules"
+IMAGE_DIR = "images"
+HOME_PAGE = "index.md"
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A Markdown file: a module lesson, the home page or an extra page such as the glossary."""
+
+    source: Path  # absolute
+    path: str  # relative to the project root, for messages
+    name: str  # relative to course/, e.g. "modules/fake-news.md"
+    body: str
+    body_line: int  # line of the file where the body starts (1-based)
+    title: str
+
+
+@dataclass(frozen=True)
+class Module:
+    meta: ModuleMeta
+    page: Page
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class Quiz:
+    data: QuizFile
+    path: str
+    source: Path
+    pass_mark: int  # percent, resolved against the course default
+
+    @property
+    def module(self) -> str:
+        return self.data.module
+
+
+@dataclass(frozen=True)
+class Course:
+    root: Path
+    config: CourseConfig
+    home: Page
+    modules: list[Module]
+    quizzes: dict[str, Quiz]  # by module id
+    pages: list[Page]  # extra pages in course.yml order
+    content_files: list[Path] = field(default_factory=list)  # every source file, for text checks
+
+    @property
+    def course_dir(self) -> Path:
+        return self.root / COURSE_DIR
+
+    def module(self, module_id: str) -> Module:
+        return next(m for m in self.modules if m.id == module_id)
+
+
+def split_front_matter(text: str, path: str) -> tuple[Located | None, str, int, list[Problem]]:
+    """Return (front matter tree, body, body start line, problems)."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None, text, 1, []
+    tree, problems = load_yaml(match.group(1) or "", path, line_offset=1)
+    body_line = text[: match.end()].count("\n") + 1
+    return tree, text[match.end():], body_line, problems
+
+
+def read_text(path: Path, root: Path) -> tuple[str | None, list[Problem]]:
+    rel = relpath(path, root)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(rel, 0, 0, "unreadable", f"cannot read the file: {exc.strerror}", "")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(rel, line, 1, "not-utf8", "the file is not UTF-8 text",
+                              "save the file as UTF-8 (in most editors: Save with Encoding → UTF-8)")]
+    return text.replace("\r\n", "\n"), []
+
+
+def load_page(path: Path, root: Path, meta_cls: type) -> tuple[Page | None, object, list[Problem]]:
+    rel = relpath(path, root)
+    text, problems = read_text(path, root)
+    if text is None:
+        return None, None, problems
+    tree, body, body_line, sub = split_front_matter(text, rel)
+    problems += sub
+    if tree is None:
+        if not sub:
+            problems.append(Problem(rel, 1, 1, "missing-front-matter", "the file has no front matter",
+                                    "start the file with a block between two '---' lines, holding at least 'title:'"))
+        return None, None, problems
+    meta, sub = convert(meta_cls, tree, rel, "front matter")
+    problems += sub
+    if meta is None:
+        return None, None, problems
+    name = path.relative_to(root / COURSE_DIR).as_posix()
+    return Page(path, rel, name, body, body_line, meta.title), meta, problems
+
+
+def load_course(root: Path) -> tuple[Course | None, list[Problem]]:
+    """Load course.yml, every listed module and page, and every quiz."""
+    root = root.resolve()
+    problems: list[Problem] = []
+    course_dir = root / COURSE_DIR
+    config_path = course_dir / "course.yml"
+    config_rel = relpath(config_path, root)
+    if not config_path.is_file():
+        return None, [Problem(config_rel, 0, 0, "missing-file", "course/course.yml is missing",
+                              "create it; see docs/editors.md for its fields")]
+    text, sub = read_text(config_path, root)
+    problems += sub
+    tree, sub = load_yaml(text or "", config_rel) if text is not None else (None, [])
+    problems += sub
+    config = None
+    if tree is not None:
+        config, sub = convert(CourseConfig, tree, config_rel, "course.yml")
+        problems += sub
+    if config is None:
+        return None, problems
+
+    content_files = [config_path]
+    modules: list[Module] = []
+    seen: dict[str, int] = {}
+    module_items = tree.value["modules"].value
+    for item in module_items:
+        module_id = item.value
+        if module_id in seen:
+            problems.append(Problem(config_rel, item.line, item.column, "duplicate-id",
+                                    f"module '{module_id}' is listed twice (first on line {seen[module_id]})",
+                                    "list each module once"))
+            continue
+        seen[module_id] = item.line
+        path = course_dir / MODULE_DIR / f"{module_id}.md"
+        if not path.is_file():
+            problems.append(Problem(config_rel, item.line, item.column, "unknown-module",
+                                    f"module '{module_id}' has no file {COURSE_DIR}/{MODULE_DIR}/{module_id}.md",
+                                    "create the file (python build.py new-module) or fix the id"))
+            continue
+        content_files.append(path)
+        page, meta, sub = load_page(path, root, ModuleMeta)
+        problems += sub
+        if page is None:
+            continue
+        if meta.id != module_id:
+            problems.append(Problem(page.path, 2, 1, "id-mismatch",
+                                    f"front matter id '{meta.id}' differs from the file name '{module_id}.md'",
+                                    "the id and the file name must be the same"))
+            continue
+        modules.append(Module(meta, page))
+
+    for path in sorted((course_dir / MODULE_DIR).glob("*.md")):
+        if path.stem not in seen:
+            problems.append(Problem(relpath(path, root), 1, 1, "unlisted-module",
+                                    f"module file '{path.name}' is not listed in course.yml",
+                                    f"add '- {path.stem}' under modules: in course/course.yml, or delete the file"))
+
+    home = None
+    home_path = course_dir / HOME_PAGE
+    if home_path.is_file():
+        content_files.append(home_path)
+        home, _, sub = load_page(home_path, root, PageMeta)
+        problems += sub
+    else:
+        problems.append(Problem(relpath(home_path, root), 0, 0, "missing-file", "course/index.md (the home page) is missing",
+                                "create it with front matter 'title: หน้าแรก' and a short introduction"))
+
+    pages: list[Page] = []
+    page_items = tree.value["pages"].value if "pages" in tree.value else []
+    for item in page_items:
+        path = course_dir / item.value
+        if not item.value.endswith(".md") or not path.is_file():
+            problems.append(Problem(config_rel, item.line, item.column, "missing-file",
+                                    f"page '{item.value}' does not exist in {COURSE_DIR}/",
+                                    "give a .md file name relative to course/, e.g. glossary.md"))
+            continue
+        content_files.append(path)
+        page, _, sub = load_page(path, root, PageMeta)
+        problems += sub
+        if page is not None:
+            pages.append(page)
+
+    quizzes, quiz_files, sub = load_quizzes(root, config, set(seen))
+    problems += sub
+    content_files += quiz_files
+    if home is None:
+        return None, problems
+    return Course(root, config, home, modules, quizzes, pages, content_files), problems
+
+
+def load_quizzes(root: Path, config: CourseConfig, module_ids: set[str]) -> tuple[dict[str, Quiz], list[Path], list[Problem]]:
+    problems: list[Problem] = []
+    quizzes: dict[str, Quiz] = {}
+    files = sorted((root / QUIZ_DIR).glob("*.y*ml"))
+    for path in files:
+        rel = relpath(path, root)
+        text, sub = read_text(path, root)
+        problems += sub
+        if text is None:
+            continue
+        tree, sub = load_yaml(text, rel)
+        problems += sub
+        if tree is None:
+            continue
+        data, sub = convert(QuizFile, tree, rel, "quiz")
+        problems += sub
+        if data is None:
+            continue
+        module_item = tree.value["module"]
+        if data.module not in module_ids:
+            close = sorted(module_ids)
+            problems.append(Problem(rel, module_item.line, module_item.column, "quiz-unknown-module",
+                                    f"this quiz is for module '{data.module}', which is not in course.yml",
+                                    f"use one of: {', '.join(close)}" if close else "add the module first"))
+            continue
+        if path.stem != data.module:
+            problems.append(Problem(rel, module_item.line, module_item.column, "id-mismatch",
+                                    f"quiz file name '{path.name}' differs from its module '{data.module}'",
+                                    f"rename the file to {data.module}.yml"))
+            continue
+        if data.module in quizzes:
+            problems.append(Problem(rel, module_item.line, module_item.column, "duplicate-id",
+                                    f"module '{data.module}' already has a quiz ({quizzes[data.module].path})",
+                                    "keep one quiz per module"))
+            continue
+        problems += check_quiz_rules(data, rel)
+        quizzes[data.module] = Quiz(data, rel, path, data.pass_mark or config.pass_mark)
+    return quizzes, files, problems
+
+
+def check_quiz_rules(quiz: QuizFile, path: str) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for q in quiz.questions:
+        if q.id in seen:
+            problems.append(Problem(path, q.line, q.column, "duplicate-id",
+                                    f"question id '{q.id}' is used twice (first on line {seen[q.id]})",
+                                    "give every question its own id, and never reuse an old one"))
+        seen.setdefault(q.id, q.line)
+        correct = sum(c.correct for c in q.choices)
+        if q.type in ("single", "true_false") and correct != 1:
+            problems.append(Problem(path, q.line, q.column, "quiz-correct-count",
+                                    f"question {q.id} is '{q.type}' but has {correct} correct choices",
+                                    "mark exactly one choice with correct: true"))
+        if q.type == "multiple" and correct == 0:
+            problems.append(Problem(path, q.line, q.column, "quiz-no-correct",
+                                    f"question {q.id} has no correct choice",
+                                    "mark at least one choice with correct: true"))
+        if q.type == "true_false" and len(q.choices) != 2:
+            problems.append(Problem(path, q.line, q.column, "quiz-true-false-choices",
+                                    f"true/false question {q.id} has {len(q.choices)} choices",
+                                    "give exactly two choices: ถูก and ผิด"))
+        texts: dict[str, int] = {}
+        for c in q.choices:
+            if c.text in texts:
+                problems.append(Problem(path, c.line, 1, "duplicate-choice",
+                                        f"question {q.id} has the choice '{c.text}' twice",
+                                        "make every choice different"))
+            texts[c.text] = c.line
+    return problems

@@ -1,0 +1,115 @@
+"""Markdown as the course uses it: one set of extensions (read from mkdocs.yml) for the site,
+the checks and print, Thai-friendly heading anchors, and trainer-note removal."""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from pathlib import Path
+
+import markdown
+import yaml
+
+_INVALID_SLUG_CHAR = re.compile(r"[^\w\u0E00-\u0E7F\- ]")
+
+
+def slugify(value: str, separator: str) -> str:
+    """Heading anchor that keeps Thai intact (pymdownx drops Thai vowel and tone marks).
+
+    "ตรวจสอบก่อนแชร์ (Fake news)" → "ตรวจสอบก่อนแชร์-fake-news".
+    """
+    text = unicodedata.normalize("NFC", re.sub(r"</?[^>]*>", "", value)).strip().lower()
+    text = _INVALID_SLUG_CHAR.sub("", text)
+    return re.sub(r"[ ]+", separator, text)
+
+
+class _MkDocsYamlLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without importing MkDocs: the only tag we use is !!python/name."""
+
+
+def _python_name(loader: yaml.SafeLoader, suffix: str, node: yaml.Node):
+    module, _, name = suffix.rpartition(".")
+    return getattr(__import__(module, fromlist=[name]), name)
+
+
+_MkDocsYamlLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", _python_name)
+
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def engine_root(root: Path) -> Path:
+    """Where mkdocs.yml and theme/ are: the content folder's own, else this project's.
+
+    Test fixtures and other courses hold only content; they share our site engine settings.
+    """
+    return root if (root / "mkdocs.yml").is_file() else PROJECT_ROOT
+
+
+@functools.lru_cache(maxsize=4)
+def load_site_config(root: Path) -> dict:
+    with open(engine_root(root) / "mkdocs.yml", encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_MkDocsYamlLoader)  # noqa: S506 - restricted loader above
+
+
+def markdown_extensions(root: Path) -> tuple[list[str], dict[str, dict]]:
+    """The extension list and their configs, exactly as mkdocs.yml gives them to the site."""
+    names: list[str] = []
+    configs: dict[str, dict] = {}
+    for entry in load_site_config(root).get("markdown_extensions", []):
+        if isinstance(entry, dict):
+            (name, cfg), = entry.items()
+            names.append(name)
+            configs[name] = cfg or {}
+        else:
+            names.append(entry)
+    return names, configs
+
+
+def render_markdown(root: Path, text: str) -> str:
+    names, configs = markdown_extensions(root)
+    return markdown.Markdown(extensions=names, extension_configs=configs).convert(text)
+
+
+_ADMONITION_START = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+)\b")
+
+
+def strip_admonitions(text: str, kind: str) -> str:
+    """Remove every `!!! kind` (or collapsible `??? kind`) block, keeping the line count.
+
+    Trainer notes leave the trainee site this way, before any HTML or search index is made, so
+    they cannot leak through a template or the search index. Removed lines become blank so that
+    later positions still match the source file.
+    """
+    out: list[str] = []
+    skipping_indent: int | None = None
+    for line in text.split("\n"):
+        if skipping_indent is not None:
+            stripped = line.strip()
+            indent = len(line) - len(line.lstrip(" \t"))
+            if not stripped or indent > skipping_indent:
+                out.append("")
+                continue
+            skipping_indent = None
+        match = _ADMONITION_START.match(line)
+        if match and match.group("kind") == kind:
+            skipping_indent = len(match.group("indent"))
+            out.append("")
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
+def admonition_blocks(text: str, kind: str) -> list[tuple[int, str]]:
+    """(line index, block text) for each `!!! kind` block, e.g. to find a module's activity."""
+    lines = text.split("\n")
+    blocks = []
+    for index, line in enumerate(lines):
+        match = _ADMONITION_START.match(line)
+        if match and match.group("kind") == kind:
+            base = len(match.group("indent"))
+            end = index + 1
+            while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > base):
+                end += 1
+            blocks.append((index, "\n".join(lines[index:end]).rstrip()))
+    return blocks

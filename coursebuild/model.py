@@ -1,0 +1,268 @@
+"""The content model: frozen dataclasses that the loader fills and the renderers only read.
+
+The field metadata is the single schema: `convert()` validates YAML against it, and `schema.py`
+turns the same dataclasses into the JSON Schema that editors' tools read. Titles are Thai because
+editors see them in their editor's hover help.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Literal, Optional
+
+from .problems import Problem
+from .yamlsource import Located
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+
+def spec(title: str, description: str = "", **rules: Any) -> dict[str, Any]:
+    """Field metadata: a Thai title/description plus validation rules (min, max, pattern, min_items…)."""
+    return {"title": title, "description": description, **rules}
+
+
+def internal() -> Any:
+    """A field filled by the loader, never written by editors (e.g. a source line)."""
+    return field(default=0, compare=False, metadata={"internal": True})
+
+
+# --- course.yml ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Organiser:
+    name: str = field(metadata=spec("ชื่อหน่วยงาน", "ชื่อเต็มของหน่วยงานผู้จัด"))
+    short_name: str = field(default="", metadata=spec("ชื่อย่อ", "เช่น พม. หรือ ดีอีเอส"))
+    logo: str = field(default="", metadata=spec("ไฟล์ตราสัญลักษณ์", "path ของรูปตราหน่วยงาน (SVG หรือ PNG) เทียบกับไฟล์นี้"))
+
+
+@dataclass(frozen=True)
+class CourseConfig:
+    id: str = field(metadata=spec("รหัสหลักสูตร", "อักษรอังกฤษตัวเล็ก ตัวเลข และ - เท่านั้น", pattern=SLUG_PATTERN))
+    title: str = field(metadata=spec("ชื่อหลักสูตร", "ชื่อภาษาไทยที่แสดงบนเว็บไซต์ เอกสาร และวุฒิบัตร"))
+    organisers: list[Organiser] = field(metadata=spec("หน่วยงานผู้จัด", "", min_items=1))
+    site_url: str = field(metadata=spec("ที่อยู่เว็บไซต์", "URL เต็มของเว็บไซต์หลักสูตร ลงท้ายด้วย /", pattern=r"^https?://.+/$"))
+    modules: list[str] = field(metadata=spec("ลำดับบทเรียน", "รหัสบทเรียนเรียงตามลำดับที่เรียน", min_items=1))
+    pass_mark: int = field(default=70, metadata=spec("เกณฑ์ผ่าน (ร้อยละ)", "ใช้กับทุกแบบทดสอบที่ไม่ได้กำหนดเอง", min=1, max=100))
+    thai_numerals: bool = field(default=False, metadata=spec("ใช้เลขไทย", "พิมพ์วันที่และเลขหน้าในเอกสารเป็นเลขไทย"))
+    pages: list[str] = field(default_factory=list, metadata=spec("หน้าเพิ่มเติม", "ไฟล์ .md ใน course/ ที่แสดงต่อจากบทเรียน เช่น glossary.md"))
+
+
+# --- module front matter ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reference:
+    title: str = field(metadata=spec("ชื่อแหล่งอ้างอิง"))
+    url: str = field(metadata=spec("URL", "", pattern=r"^https?://"))
+
+
+@dataclass(frozen=True)
+class ModuleMeta:
+    id: str = field(metadata=spec("รหัสบทเรียน", "ต้องตรงกับชื่อไฟล์ อักษรอังกฤษตัวเล็ก ตัวเลข และ -", pattern=SLUG_PATTERN))
+    title: str = field(metadata=spec("ชื่อบทเรียน"))
+    duration: int = field(metadata=spec("เวลาเรียน (นาที)", "", min=1, max=1440))
+    objectives: list[str] = field(metadata=spec("วัตถุประสงค์", "สิ่งที่ผู้เรียนทำได้หลังเรียน วิทยากรตรวจสอบได้", min_items=1))
+    key_points: list[str] = field(default_factory=list, metadata=spec("ประเด็นสำคัญ"))
+    references: list[Reference] = field(default_factory=list, metadata=spec("แหล่งอ้างอิง", "แหล่งทางการมาก่อน"))
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str = field(metadata=spec("ชื่อหน้า"))
+
+
+# --- quizzes ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Image:
+    src: str = field(metadata=spec("ไฟล์รูป", "path เทียบกับไฟล์แบบทดสอบ เช่น ../course/images/x.svg"))
+    alt: str = field(metadata=spec("คำอธิบายรูป", "สำหรับผู้ใช้โปรแกรมอ่านหน้าจอ"))
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str = field(metadata=spec("ตัวเลือก"))
+    correct: bool = field(metadata=spec("เป็นคำตอบที่ถูก"))
+    feedback: str = field(default="", metadata=spec("คำอธิบายเมื่อเลือกข้อนี้"))
+    line: int = internal()
+
+
+QuestionType = Literal["single", "multiple", "true_false"]
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str = field(metadata=spec("รหัสคำถาม", "คงที่ตลอดไป ห้ามนำไปใช้กับคำถามอื่น", pattern=SLUG_PATTERN))
+    type: QuestionType = field(metadata=spec("ชนิดคำถาม", "single = เลือกหนึ่งข้อ, multiple = เลือกได้หลายข้อ, true_false = ถูก/ผิด"))
+    prompt: str = field(metadata=spec("คำถาม"))
+    choices: list[Choice] = field(metadata=spec("ตัวเลือก", "", min_items=2))
+    explanation: str = field(metadata=spec("เฉลยและคำอธิบาย"))
+    image: Optional[Image] = field(default=None, metadata=spec("รูปประกอบ"))
+    line: int = internal()
+    column: int = internal()
+
+
+@dataclass(frozen=True)
+class QuizFile:
+    module: str = field(metadata=spec("รหัสบทเรียน", "บทเรียนที่แบบทดสอบนี้สังกัด", pattern=SLUG_PATTERN))
+    title: str = field(metadata=spec("ชื่อแบบทดสอบ"))
+    questions: list[Question] = field(metadata=spec("คำถาม", "", min_items=1))
+    pass_mark: Optional[int] = field(default=None, metadata=spec("เกณฑ์ผ่าน (ร้อยละ)", "ไม่ใส่ = ใช้ของหลักสูตร", min=1, max=100))
+
+
+# --- conversion: Located YAML -> dataclass, collecting problems --------------------------------
+
+_TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
+
+
+def editable_fields(cls: type) -> list[dataclasses.Field]:
+    return [f for f in dataclasses.fields(cls) if not f.metadata.get("internal")]
+
+
+def is_required(f: dataclasses.Field) -> bool:
+    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
+def resolve_type(cls: type, f: dataclasses.Field) -> Any:
+    return typing.get_type_hints(cls)[f.name]
+
+
+def unwrap_optional(tp: Any) -> tuple[Any, bool]:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0], True
+    return tp, False
+
+
+def convert(cls: type, item: Located, path: str, where: str = "") -> tuple[Any, list[Problem]]:
+    """Build `cls` from a located mapping. Returns (instance or None, problems)."""
+    problems: list[Problem] = []
+    label = where or cls.__name__
+    if not isinstance(item.value, dict):
+        problems.append(Problem(path, item.line, item.column, "wrong-type",
+                                f"{label} should be a mapping of fields, found {_describe(item.value)}",
+                                "write one 'name: value' per line"))
+        return None, problems
+    known = {f.name for f in editable_fields(cls)}
+    for key, value in item.value.items():
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"allowed fields: {', '.join(sorted(known))}"
+            problems.append(Problem(path, value.key_line or value.line, value.key_column or value.column,
+                                    "unknown-field", f"unknown field '{key}' in {label}", hint))
+    kwargs: dict[str, Any] = {}
+    ok = True
+    for f in editable_fields(cls):
+        if f.name not in item.value:
+            if is_required(f):
+                problems.append(Problem(path, item.line, item.column, "missing-field",
+                                        f"{label} is missing the field '{f.name}'",
+                                        f"add '{f.name}:' ({f.metadata.get('title', '')})"))
+                ok = False
+            continue
+        value, sub = _convert_value(resolve_type(cls, f), item.value[f.name], path, f"{label}.{f.name}", f.metadata)
+        problems += sub
+        if value is _INVALID:
+            ok = False
+        else:
+            kwargs[f.name] = value
+    if not ok:
+        return None, problems
+    names = {f.name for f in dataclasses.fields(cls)}
+    if "line" in names:
+        kwargs["line"] = item.line
+    if "column" in names:
+        kwargs["column"] = item.column
+    return cls(**kwargs), problems
+
+
+_INVALID = object()
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    for tp, name in _TYPE_NAMES.items():
+        if type(value) is tp:
+            return name
+    return type(value).__name__
+
+
+def _convert_value(tp: Any, item: Located, path: str, label: str, rules: Any) -> tuple[Any, list[Problem]]:
+    tp, optional = unwrap_optional(tp)
+    value = item.value
+    if value is None and optional:
+        return None, []
+    origin = typing.get_origin(tp)
+    if dataclasses.is_dataclass(tp):
+        obj, problems = convert(tp, item, path, label)
+        return (obj if obj is not None else _INVALID), problems
+    if origin is list:
+        (inner,) = typing.get_args(tp)
+        if not isinstance(value, list):
+            return _INVALID, [_wrong(path, item, label, "a list (lines starting with '- ')")]
+        problems: list[Problem] = []
+        out = []
+        for index, element in enumerate(value, 1):
+            converted, sub = _convert_value(inner, element, path, f"{label}[{index}]", {})
+            problems += sub
+            out.append(converted)
+        if len(value) < rules.get("min_items", 0):
+            problems.append(Problem(path, item.line, item.column, "too-few-items",
+                                    f"{label} needs at least {rules['min_items']} item(s), found {len(value)}",
+                                    "add the missing items"))
+        if any(x is _INVALID for x in out):
+            return _INVALID, problems
+        return out, problems
+    if origin is Literal:
+        allowed = typing.get_args(tp)
+        if value not in allowed:
+            return _INVALID, [Problem(path, item.line, item.column, "bad-value",
+                                      f"{label} is '{value}', which is not allowed",
+                                      f"use one of: {', '.join(allowed)}")]
+        return value, []
+    if tp is bool:
+        if not isinstance(value, bool):
+            return _INVALID, [_wrong(path, item, label, "true or false")]
+        return value, []
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return _INVALID, [_wrong(path, item, label, "a whole number")]
+        lo, hi = rules.get("min"), rules.get("max")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            return _INVALID, [Problem(path, item.line, item.column, "out-of-range",
+                                      f"{label} is {value}, outside {lo}–{hi}", f"use a number from {lo} to {hi}")]
+        return value, []
+    if tp is str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)  # "2565" or 1441 typed without quotes is still text to an editor
+        if not isinstance(value, str):
+            return _INVALID, [_wrong(path, item, label, "text")]
+        if not value.strip():
+            return _INVALID, [Problem(path, item.line, item.column, "empty-text", f"{label} is empty",
+                                      "write the text, or remove the field if it is optional")]
+        pattern = rules.get("pattern")
+        if pattern and not re.match(pattern, value):
+            return _INVALID, [Problem(path, item.line, item.column, "bad-format",
+                                      f"{label} '{value}' has the wrong form",
+                                      _PATTERN_HINTS.get(pattern, f"it must match {pattern}"))]
+        return value.strip(), []
+    raise TypeError(f"unsupported field type {tp!r}")  # a programming error, not a content one
+
+
+_PATTERN_HINTS = {
+    SLUG_PATTERN: "use lower-case English letters, digits and '-', e.g. fake-news",
+    r"^https?://.+/$": "write the full address ending in '/', e.g. https://example.org/course/",
+    r"^https?://": "write the full address starting with https://",
+}
+
+
+def _wrong(path: str, item: Located, label: str, expected: str) -> Problem:
+    return Problem(path, item.line, item.column, "wrong-type",
+                   f"{label} should be {expected}, found {_describe(item.value)}",
+                   "check the indentation and the value's form")

@@ -1,0 +1,268 @@
+"""Stage 3a: render the trainee site.
+
+We write a generated MkDocs docs folder (lessons without trainer notes, compiled quizzes, the home
+page with the module list), run MkDocs with the plain mkdocs.yml, then post-process the search
+index for Thai. Quizzes and the nav are ours, not MkDocs plugins, so the engine can be swapped.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import urls
+from .load import COURSE_DIR, IMAGE_DIR, Course, Module, Page, Quiz
+from .markup import engine_root, render_markdown, strip_admonitions
+from .problems import ContentError, Problem
+
+# Folders other commands write into site/; a site-only rebuild keeps them.
+CARRIED_OVER = [urls.HANDOUT_DIR]
+
+
+def template_env(root: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(engine_root(root) / "theme" / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def inline_markdown(root: Path, text: str) -> Markup:
+    html = render_markdown(root, text).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    text: str
+    correct: bool
+    feedback_html: Markup
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: str
+    type: str
+    prompt_html: Markup
+    choices: list[ChoiceView]
+    correct_texts: list[str]
+    explanation_html: Markup
+    image: object
+    image_url: str
+
+
+def render_quiz_html(course: Course, quiz: Quiz, image_prefix: str) -> str:
+    """The quiz form. `image_prefix` maps course/images/ to where the page finds them."""
+    root = course.root
+    questions = []
+    for q in quiz.data.questions:
+        image_url = ""
+        if q.image:
+            image_url = image_prefix + Path(q.image.src).name
+        questions.append(QuestionView(
+            id=q.id, type=q.type, prompt_html=inline_markdown(root, q.prompt),
+            choices=[ChoiceView(c.text, c.correct, inline_markdown(root, c.feedback) if c.feedback else Markup(""))
+                     for c in q.choices],
+            correct_texts=[c.text for c in q.choices if c.correct],
+            explanation_html=Markup(render_markdown(root, q.explanation)),
+            image=q.image, image_url=image_url))
+    total = len(questions)
+    html = template_env(root).get_template("quiz.html").render(
+        quiz=quiz.data, questions=questions, pass_mark=quiz.pass_mark,
+        need=needed_to_pass(total, quiz.pass_mark))
+    # Python-Markdown ends a raw HTML block at a blank line; the template has none, keep it so.
+    return "\n".join(line for line in html.split("\n") if line.strip())
+
+
+def needed_to_pass(total: int, pass_mark: int) -> int:
+    return math.ceil(total * pass_mark / 100)
+
+
+def _front(title: str) -> str:
+    escaped = title.replace('"', '\\"')
+    return f'---\ntitle: "{escaped}"\n---\n\n'
+
+
+def module_markdown(course: Course, module: Module, number: int) -> str:
+    meta = module.meta
+    quiz = course.quizzes.get(module.id)
+    parts = [_front(f"{number}. {meta.title}"), f"# {number}. {meta.title}\n"]
+    facts = [f"⏱ {format_duration(meta.duration)}"]
+    if quiz:
+        facts.append(f"แบบทดสอบ {len(quiz.data.questions)} ข้อ")
+    parts.append(f'<p class="osd-module-facts">{" · ".join(facts)} '
+                 f'<span class="osd-module-status" data-module-progress="{module.id}"></span></p>\n')
+    parts.append('!!! objectives "วัตถุประสงค์การเรียนรู้"\n\n    เมื่อเรียนจบบทนี้ ผู้เรียนจะสามารถ\n\n')
+    parts += [f"    - {o}\n" for o in meta.objectives]
+    parts.append("\n")
+    parts.append(strip_admonitions(module.page.body, "trainer").strip() + "\n\n")
+    if meta.key_points:
+        parts.append('## ประเด็นสำคัญ {#key-points}\n\n')
+        parts += [f"- {k}\n" for k in meta.key_points]
+        parts.append("\n")
+    if meta.references:
+        parts.append('## แหล่งอ้างอิง {#references}\n\n')
+        parts += [f"- [{r.title}]({r.url})\n" for r in meta.references]
+        parts.append("\n")
+    parts.append(next_steps_html(course, module))
+    return "".join(parts)
+
+
+def next_steps_html(course: Course, module: Module) -> str:
+    links = []
+    if module.id in course.quizzes:
+        links.append(f'<a class="md-button md-button--primary" href="../../{urls.quiz_path(module.id)}">ทำแบบทดสอบท้ายบท</a>')
+    links.append(f'<a class="md-button" href="../../{urls.handout_file(module.id)}" data-print-link download>'
+                 'เอกสารประกอบ (PDF)</a>')
+    if module.id in course.quizzes:
+        links.append(f'<a class="md-button" href="../../{urls.quiz_sheet_file(module.id)}" data-print-link download>'
+                     'แบบทดสอบสำหรับพิมพ์ (PDF)</a>')
+    return '<nav class="osd-next" aria-label="ขั้นต่อไป">\n' + "\n".join(links) + "\n</nav>\n"
+
+
+def format_duration(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return f"{hours} ชั่วโมง {rest} นาที"
+    if hours:
+        return f"{hours} ชั่วโมง"
+    return f"{rest} นาที"
+
+
+def quiz_markdown(course: Course, module: Module, number: int, quiz: Quiz) -> str:
+    title = quiz.data.title
+    lesson = f"../../{urls.module_path(module.id)}"
+    return (_front(title) + f"# {title}\n\n"
+            f'<p class="osd-back"><a href="{lesson}">← กลับไปบทเรียน {number}. {module.meta.title}</a></p>\n\n'
+            + render_quiz_html(course, quiz, "../../images/") + "\n")
+
+
+def home_markdown(course: Course) -> str:
+    rows = []
+    total = 0
+    for number, module in enumerate(course.modules, 1):
+        total += module.meta.duration
+        quiz = course.quizzes.get(module.id)
+        rows.append(
+            f'<li class="osd-modules__item" data-module-id="{module.id}">'
+            f'<a class="osd-modules__link" href="{urls.module_path(module.id)}">'
+            f'<span class="osd-modules__number">{number}</span>'
+            f'<span class="osd-modules__title">{_escape(module.meta.title)}</span></a>'
+            f'<span class="osd-modules__meta">{format_duration(module.meta.duration)}'
+            + (f' · <a href="{urls.quiz_path(module.id)}">แบบทดสอบ</a>' if quiz else "")
+            + f' <span class="osd-module-status" data-module-progress="{module.id}"></span></span></li>')
+    body = strip_admonitions(course.home.body, "trainer").strip()
+    return (_front(course.home.title) + f"# {_escape(course.config.title)}\n\n" + body + "\n\n"
+            + '## บทเรียน {#modules}\n\n'
+            + f'<p class="osd-progress-line">{len(course.modules)} บท · รวม {format_duration(total)} · '
+              '<span data-progress-summary></span></p>\n'
+            + '<ol class="osd-modules">\n' + "\n".join(rows) + "\n</ol>\n")
+
+
+def _escape(text: str) -> str:
+    return str(jinja2.utils.markupsafe.escape(text))
+
+
+def page_markdown(page: Page) -> str:
+    return _front(page.title) + f"# {page.title}\n\n" + strip_admonitions(page.body, "trainer").strip() + "\n"
+
+
+def site_nav(course: Course) -> list:
+    lessons = [{f"{n}. {m.meta.title}": f"modules/{m.id}.md"} for n, m in enumerate(course.modules, 1)]
+    quizzes = [{f"{n}. {m.meta.title}": f"quiz/{m.id}.md"}
+               for n, m in enumerate(course.modules, 1) if m.id in course.quizzes]
+    nav: list = [{"หน้าแรก": "index.md"}, {"บทเรียน": lessons}]
+    if quizzes:
+        nav.append({"แบบทดสอบ": quizzes})
+    nav += [{p.title: p.name} for p in course.pages]
+    return nav
+
+
+def write_docs(course: Course, docs: Path) -> None:
+    """The generated MkDocs source folder: everything a trainee may see, nothing else."""
+    (docs / "modules").mkdir(parents=True)
+    (docs / "quiz").mkdir()
+    (docs / "index.md").write_text(home_markdown(course), encoding="utf-8")
+    for number, module in enumerate(course.modules, 1):
+        (docs / "modules" / f"{module.id}.md").write_text(module_markdown(course, module, number), encoding="utf-8")
+        quiz = course.quizzes.get(module.id)
+        if quiz:
+            (docs / "quiz" / f"{module.id}.md").write_text(quiz_markdown(course, module, number, quiz),
+                                                           encoding="utf-8")
+    for page in course.pages:
+        target = docs / page.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page_markdown(page), encoding="utf-8")
+    images = course.root / COURSE_DIR / IMAGE_DIR
+    if images.is_dir():
+        shutil.copytree(images, docs / IMAGE_DIR)
+
+
+def site_extra(course: Course) -> dict:
+    """What assets/quiz.js needs to show progress: read from the page, never from the network."""
+    return {
+        "course": course.config.id,
+        "modules": [m.id for m in course.modules],
+        "quizzes": {m: {"pass_mark": q.pass_mark, "total": len(q.data.questions)}
+                    for m, q in course.quizzes.items()},
+    }
+
+
+class _CollectWarnings(logging.Handler):
+    """MkDocs logs problems; we turn its warnings into Problems so the build fails loudly."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def run_mkdocs(course: Course, docs: Path, out: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    handler = _CollectWarnings()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        config = load_config(
+            config_file=str(engine_root(course.root) / "mkdocs.yml"),
+            docs_dir=str(docs), site_dir=str(out),
+            site_name=course.config.title, site_url=course.config.site_url,
+            nav=site_nav(course), strict=True,
+        )
+        config.extra["osd"] = site_extra(course)
+        build(config)
+    except MkDocsException as exc:
+        handler.records.append(logging.LogRecord("mkdocs", logging.ERROR, "", 0, str(exc), None, None))
+    finally:
+        logger.removeHandler(handler)
+    if handler.records:
+        raise ContentError([
+            Problem("mkdocs.yml", 0, 0, "site-engine", r.getMessage().replace(str(docs) + "/", ""),
+                    "MkDocs rejected the generated site; this is usually a theme or mkdocs.yml problem")
+            for r in handler.records])
+
+
+def render_site(course: Course, out: Path) -> None:
+    """Build the whole trainee site into the empty folder `out`."""
+    from .search import prepare_search_index
+
+    work = out.parent / (out.name + ".docs")
+    try:
+        write_docs(course, work)
+        run_mkdocs(course, work, out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    prepare_search_index(course, out)

@@ -1,0 +1,27 @@
+"""Where things live on the built site. Print (QR codes) and the site share these."""
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+HANDOUT_DIR = "handouts"
+VERIFY_DIR = "verify"
+
+
+def module_path(module_id: str) -> str:
+    return f"modules/{module_id}/"
+
+
+def quiz_path(module_id: str) -> str:
+    return f"quiz/{module_id}/"
+
+
+def handout_file(module_id: str) -> str:
+    return f"{HANDOUT_DIR}/{module_id}.pdf"
+
+
+def quiz_sheet_file(module_id: str) -> str:
+    return f"{HANDOUT_DIR}/{module_id}-quiz.pdf"
+
+
+def absolute(site_url: str, path: str) -> str:
+    return urljoin(site_url, path)
