@@ -201,6 +201,7 @@ def write_docs(course: Course, docs: Path) -> None:
         target = docs / page.name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page_markdown(page), encoding="utf-8")
+    # -- hook: extra generated pages (verify page from certificates, downloads page) --
     images = course.root / COURSE_DIR / IMAGE_DIR
     if images.is_dir():
         shutil.copytree(images, docs / IMAGE_DIR)

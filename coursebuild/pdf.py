@@ -1,0 +1,104 @@
+"""WeasyPrint, made strict and reproducible. Shared by handouts and certificates.
+
+- Sarabun comes from the fontpkg-sarabun wheel, declared with @font-face; the same
+  FontConfiguration goes to CSS() and write_pdf(), or WeasyPrint silently ignores @font-face and
+  Thai prints as empty boxes.
+- WeasyPrint logs problems (missing image, unknown font, bad CSS) instead of failing: we collect
+  its warnings and raise ContentError naming the source file.
+- PDF metadata dates come from SOURCE_DATE_EPOCH (or the last commit), so the same input gives
+  byte-identical files.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+from .problems import ContentError, Problem
+
+SARABUN_WEIGHTS = {"Regular": (400, "normal"), "Bold": (700, "normal"), "Italic": (400, "italic"),
+                   "BoldItalic": (700, "italic"), "SemiBold": (600, "normal"), "Light": (300, "normal")}
+
+
+def sarabun_dir() -> Path:
+    import fontpkg_sarabun
+
+    return Path(fontpkg_sarabun.__file__).parent / "files"
+
+
+def font_face_css() -> str:
+    """@font-face rules for Sarabun from the installed wheel (file:// URLs, nothing fetched)."""
+    rules = []
+    for style, (weight, slant) in SARABUN_WEIGHTS.items():
+        path = sarabun_dir() / f"Sarabun-{style}.ttf"
+        rules.append(f"@font-face {{ font-family: 'Sarabun'; src: url('{path.as_uri()}'); "
+                     f"font-weight: {weight}; font-style: {slant}; }}")
+    return "\n".join(rules)
+
+
+def source_date() -> dt.datetime:
+    """The build date for PDF metadata: SOURCE_DATE_EPOCH, else the last commit, else a fixed date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            epoch = subprocess.run(["git", "log", "-1", "--format=%ct"], capture_output=True, text=True,
+                                   check=True, cwd=Path(__file__).parent).stdout.strip()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    except (TypeError, ValueError):
+        return dt.datetime(2022, 3, 11, tzinfo=dt.timezone.utc)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def strict_weasyprint(source: str) -> Iterator[None]:
+    """Turn any WeasyPrint warning raised inside the block into a ContentError about `source`."""
+    handler = _Collect()
+    loggers = [logging.getLogger("weasyprint"), logging.getLogger("weasyprint.progress")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    if handler.messages:
+        raise ContentError([Problem(source, 0, 0, "print-warning", message,
+                                    "fix the image path, font or CSS named here; the PDF was not written")
+                            for message in handler.messages])
+
+
+def write_pdf(html: str, base_url: str | Path, css: list[str], source: str, target: Path | None = None,
+              title: str = "", **options) -> bytes:
+    """Render HTML to PDF strictly. Returns the bytes (and writes `target` if given)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    with strict_weasyprint(source):
+        sheets = [CSS(string=font_face_css(), font_config=fonts)]
+        sheets += [CSS(string=text, font_config=fonts, base_url=str(base_url)) for text in css]
+        document = HTML(string=html, base_url=str(base_url)).render(stylesheets=sheets, font_config=fonts)
+        stamp = source_date().strftime("%Y-%m-%dT%H:%M:%SZ")
+        document.metadata.created = stamp
+        document.metadata.modified = stamp
+        if title:
+            document.metadata.title = title
+        # render() took the same FontConfiguration as CSS(); Document.write_pdf() reuses it.
+        data = document.write_pdf(**options)
+    if target is not None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return data
