@@ -48,8 +48,24 @@ def build_site(root: Path, course, offline: bool = False) -> None:
         replace_dir(tmp, dest)
 
 
+def with_site_url(course, site_url: str | None):
+    """The same course published at another address (a local preview or test server).
+
+    Material's instant navigation only follows links listed in sitemap.xml under site_url, so a
+    preview must be built for the address it is served from.
+    """
+    if not site_url:
+        return course
+    import dataclasses
+
+    if not site_url.endswith("/"):
+        site_url += "/"
+    return dataclasses.replace(course, config=dataclasses.replace(course.config, site_url=site_url))
+
+
 def cmd_site(args: argparse.Namespace) -> int:
     course, problems = _load(args)
+    course = with_site_url(course, getattr(args, "site_url", None))
     build_site(_root(args), course)
     print(f"site: wrote {_root(args) / 'site'}")
     if getattr(args, "offline", False):
@@ -100,6 +116,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(_root(args), host=args.host, port=args.port)
 
 
+def cmd_new_module(args: argparse.Namespace) -> int:
+    from .scaffold import create_module
+
+    written, problems = create_module(_root(args), args.slug, args.title)
+    if problems:
+        raise ContentError(problems)
+    for path in written:
+        print(f"{'updated' if path.name == 'course.yml' else 'created'} {path.relative_to(_root(args)).as_posix()}")
+    print("next: edit the two new files, then run: python build.py check")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import check_schemas, write_schemas
+
+    if args.check:
+        problems = check_schemas(_root(args))
+        if problems:
+            raise ContentError(problems)
+        print("schemas: up to date")
+        return 0
+    for path in write_schemas(_root(args)):
+        print(f"wrote {path.relative_to(_root(args)).as_posix()}")
+    print("schemas: up to date")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python build.py",
@@ -117,6 +160,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("site", help="build the trainee site into site/ (replaced only on success)")
     p.add_argument("--offline", action="store_true", help="also write dist/site-offline.zip for use without a server")
+    p.add_argument("--site-url", help="build for another address than course.yml's site_url, e.g. a local server")
     p.set_defaults(func=cmd_site)
 
     p = sub.add_parser("handouts", help="build the PDF handouts into site/handouts/")
@@ -135,6 +179,19 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("new-module", help="create a module file and its quiz stub, and list it in course.yml",
+                       description="Create course/modules/SLUG.md and quizzes/SLUG.yml with every field in order, "
+                                   "and add SLUG to modules: in course/course.yml (comments are kept).")
+    p.add_argument("slug", help="module id: lower-case English letters, digits and '-', e.g. online-shopping")
+    p.add_argument("--title", required=True, help='Thai title of the module, e.g. "ซื้อของออนไลน์อย่างปลอดภัย"')
+    p.set_defaults(func=cmd_new_module)
+
+    p = sub.add_parser("schema", help="write the JSON Schemas in schemas/ from the content model",
+                       description="Regenerate schemas/*.schema.json, which editors' tools use to complete and "
+                                   "check course.yml, quizzes and front matter as they type.")
+    p.add_argument("--check", action="store_true", help="only report schemas that are out of date (exit 1)")
+    p.set_defaults(func=cmd_schema)
     return parser
 
 

@@ -274,7 +274,7 @@ def check_quiz_rules(quiz: QuizFile, path: str) -> list[Problem]:
         texts: dict[str, int] = {}
         for c in q.choices:
             if c.text in texts:
-                problems.append(Problem(path, c.line, 1, "duplicate-choice",
+                problems.append(Problem(path, c.line, c.column, "duplicate-choice",
                                         f"question {q.id} has the choice '{c.text}' twice",
                                         "make every choice different"))
             texts[c.text] = c.line

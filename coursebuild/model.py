@@ -88,6 +88,7 @@ class Choice:
     correct: bool = field(metadata=spec("เป็นคำตอบที่ถูก"))
     feedback: str = field(default="", metadata=spec("คำอธิบายเมื่อเลือกข้อนี้"))
     line: int = internal()
+    column: int = internal()
 
 
 QuestionType = Literal["single", "multiple", "true_false"]

@@ -217,6 +217,11 @@ def site_extra(course: Course) -> dict:
     }
 
 
+def course_copyright(course: Course) -> str:
+    names = " และ ".join(o.name for o in course.config.organisers)
+    return f"{course.config.title} · {names}"
+
+
 class _CollectWarnings(logging.Handler):
     """MkDocs logs problems; we turn its warnings into Problems so the build fails loudly."""
 
@@ -242,6 +247,7 @@ def run_mkdocs(course: Course, docs: Path, out: Path) -> None:
             docs_dir=str(docs), site_dir=str(out),
             site_name=course.config.title, site_url=course.config.site_url,
             nav=site_nav(course), strict=True,
+            copyright=course_copyright(course),
         )
         config.extra["osd"] = site_extra(course)
         build(config)

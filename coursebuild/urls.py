@@ -23,5 +23,20 @@ def quiz_sheet_file(module_id: str) -> str:
     return f"{HANDOUT_DIR}/{module_id}-quiz.pdf"
 
 
+def answers_file(module_id: str) -> str:
+    return f"{HANDOUT_DIR}/{module_id}-answers.pdf"
+
+
+BOOK_FILE = f"{HANDOUT_DIR}/course-book.pdf"
+TRAINER_BOOK_FILE = f"{HANDOUT_DIR}/course-book-trainer.pdf"
+# What print wrote, for the downloads page: [{"file", "title", "kind", "module", "pages", "bytes"}].
+MANIFEST_FILE = f"{HANDOUT_DIR}/manifest.json"
+
+
+def page_path(name: str) -> str:
+    """An extra page such as "glossary.md" → "glossary/" (MkDocs use_directory_urls)."""
+    return name.removesuffix(".md") + "/"
+
+
 def absolute(site_url: str, path: str) -> str:
     return urljoin(site_url, path)

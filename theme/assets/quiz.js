@@ -186,12 +186,11 @@
     var slots = document.querySelectorAll("[data-progress-summary]");
     for (var i = 0; i < slots.length; i++) slots[i].textContent = summary;
 
-    var header = document.querySelector(".md-header__title");
-    if (header && !header.querySelector(".osd-progress-badge")) {
+    var title = document.querySelector(".md-header__title");
+    if (title && !document.querySelector(".md-header .osd-progress-badge")) {
       var badge = document.createElement("span");
       badge.className = "osd-progress-badge";
-      badge.setAttribute("data-progress-summary", "");
-      header.appendChild(badge);
+      title.parentNode.insertBefore(badge, title.nextSibling);
     }
     var badges = document.querySelectorAll(".osd-progress-badge");
     for (var b = 0; b < badges.length; b++) badges[b].textContent = summary;

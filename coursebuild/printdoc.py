@@ -1,0 +1,412 @@
+"""Print documents as HTML: lessons styled for paper, worksheets, quiz sheets, answer keys and the
+course book. `handouts.py` turns these into PDFs.
+
+Markdown is rendered with the site's own extensions (markup.render_markdown), then adapted for paper:
+links to other lessons point at the site (handouts) or inside the book, images become file URLs
+checked to exist, admonitions get Thai kind labels (greyscale print cannot rely on colour), and
+Thai text is glued so that no line starts with ๆ, ฯ or a closing quote.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import posixpath
+import re
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+import segno
+from markupsafe import Markup
+
+from . import urls
+from .checks import locate
+from .load import Course, Module, Page, Quiz
+from .markup import admonition_blocks, engine_root, render_markdown, strip_admonitions
+from .problems import Problem
+from .site import format_duration, needed_to_pass
+from .thai import number, thai_date, thai_digits
+
+EDITIONS = ("handout", "book", "trainer")  # trainee handout, trainee book, trainer book
+
+# Thai names for admonition kinds: printed in every box title so that a black-and-white copy still
+# says what kind of box it is, and so that untitled boxes do not print Markdown's English "Note".
+KIND_LABELS = {
+    "note": "หมายเหตุ", "info": "ข้อมูล", "tip": "เคล็ดลับ", "example": "ตัวอย่าง",
+    "warning": "ข้อควรระวัง", "danger": "อันตราย", "activity": "กิจกรรม",
+    "neighbour": "ช่วยเพื่อนบ้าน", "trainer": "บันทึกสำหรับวิทยากร",
+}
+CHOICE_LETTERS = "กขคงจฉชซฌญ"
+WORKSHEET_LINES = 12
+
+# --- Thai line breaking ------------------------------------------------------------------------
+
+WORD_JOINER = "\u2060"
+NO_BREAK_SPACE = "\u00a0"
+_SPACE_BEFORE_MARK = re.compile(r"[ \t\n]+(?=[ๆฯ])")
+_BEFORE_MARK = re.compile(r"(?<=[^\s\u2060])(?=[ๆฯ])")
+# ” ’ » always close. A straight quote closes when it follows a letter (an opening one follows a
+# space or starts the text); Jinja writes it as &#34;, Markdown leaves it as is.
+_BEFORE_CLOSER = re.compile(r"(?<=[^\s\u2060])(?=[”’»]|\"|&#34;|&quot;)")
+_TAG_OR_RAW = re.compile(r"(<(?:style|script)\b.*?</(?:style|script)>|<[^>]*>)", re.S | re.I)
+
+
+def glue_thai(text: str) -> str:
+    """Keep ๆ, ฯ and closing quotes on the same line as the word before them.
+
+    Pango breaks Thai with a dictionary and will start a line with ๆ or ฯ, which Thai typesetting
+    never does. A WORD JOINER (U+2060) forbids the break and prints nothing (Sarabun has no glyph
+    for it and Pango treats it as default-ignorable, so no fallback font is pulled in). The Royal
+    Institute spacing "เด็ก ๆ" puts a space before ๆ: that space becomes a no-break space.
+    Applying the function twice changes nothing.
+    """
+    text = _SPACE_BEFORE_MARK.sub(NO_BREAK_SPACE, text)
+    text = _BEFORE_MARK.sub(WORD_JOINER, text)
+    return _BEFORE_CLOSER.sub(WORD_JOINER, text)
+
+
+def glue_thai_html(document: str) -> str:
+    """glue_thai on the text of an HTML document, leaving tags, <style> and <script> alone."""
+    parts = _TAG_OR_RAW.split(document)
+    return "".join(part if index % 2 else glue_thai(part) for index, part in enumerate(parts))
+
+
+# --- Markdown → HTML for paper ------------------------------------------------------------------
+
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
+_DETAILS_OPEN = re.compile(r'<details class="([\w -]+)"(?: open(?:="[^"]*")?)?>\s*<summary>(.*?)</summary>', re.S)
+_ADMONITION = re.compile(r'<div class="admonition ([\w-]+)([^"]*)">(\s*<p class="admonition-title">(.*?)</p>)?', re.S)
+_ATTR = re.compile(r'\b(id|href|src)="([^"]*)"')
+_EXTERNAL_LINK = re.compile(r'<a href="(https?://[^"]+)"([^>]*)>(.*?)</a>', re.S)
+_ACTIVITY_TITLE = re.compile(r'^\s*(?:!!!|\?\?\?\+?)\s+activity(?:\s+"(?P<title>[^"]*)")?')
+
+
+def inline_markdown(root: Path, text: str) -> Markup:
+    """One line of Markdown (an objective, a quiz choice) without the wrapping <p>."""
+    out = render_markdown(root, text).strip()
+    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+        out = out[3:-4]
+    return Markup(out)
+
+
+def section_id(page_name: str) -> str:
+    """The book's anchor for a page: "modules/fake-news.md" → "m-fake-news", "glossary.md" → "p-glossary"."""
+    stem = posixpath.splitext(page_name)[0]
+    if stem.startswith("modules/"):
+        return "m-" + stem.removeprefix("modules/")
+    return "p-" + stem.replace("/", "-")
+
+
+@dataclass(frozen=True)
+class PaperLinks:
+    """Where a page's links and anchors go on paper.
+
+    A handout cannot link to another lesson, so lesson links become the lesson's web address. In the
+    book every page is inside the same PDF: ids get the page's prefix so two lessons may both
+    have "#check", and lesson links jump to the chapter.
+    """
+
+    course: Course
+    in_book: bool
+
+    def anchor(self, page: Page, fragment: str) -> str:
+        return f"{section_id(page.name)}--{fragment}" if self.in_book else fragment
+
+    def href(self, page: Page, target: str) -> str:
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or target.startswith("mailto:"):
+            return target
+        fragment = unquote(parts.fragment)
+        if not parts.path:
+            return "#" + self.anchor(page, fragment) if fragment else target
+        name = posixpath.normpath(posixpath.join(posixpath.dirname(page.name), unquote(parts.path)))
+        if self.in_book:
+            if name == "index.md":
+                return "#book-cover"
+            anchor = section_id(name)
+            return f"#{anchor}--{fragment}" if fragment else f"#{anchor}"
+        if name.startswith("modules/"):
+            path = urls.module_path(posixpath.splitext(name.removeprefix("modules/"))[0])
+        elif name == "index.md":
+            path = ""
+        else:
+            path = urls.page_path(name)
+        return urls.absolute(self.course.config.site_url, path) + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def paper_html(course: Course, page: Page, body: str, links: PaperLinks) -> tuple[Markup, list[Problem]]:
+    """Render a page body (already stripped of what this edition must not show) for print."""
+    rendered = render_markdown(course.root, body)
+    rendered = _HEADERLINK.sub("", rendered)
+    # Print has no "click to open": collapsible blocks print open, as ordinary boxes.
+    rendered = _DETAILS_OPEN.sub(r'<div class="admonition \1"><p class="admonition-title">\2</p>', rendered)
+    rendered = rendered.replace("</details>", "</div>")
+    rendered = _ADMONITION.sub(_label_admonition, rendered)
+    problems: list[Problem] = []
+
+    def rewrite(match: re.Match) -> str:
+        attr, value = match.group(1), html.unescape(match.group(2))
+        if attr == "id":
+            value = links.anchor(page, value)
+        elif attr == "href":
+            value = links.href(page, value)
+        else:
+            value = image_url(course, page, value, problems)
+        return f'{attr}="{html.escape(value)}"'
+
+    rendered = re.sub(r"<[a-z][^>]*>", lambda tag: _ATTR.sub(rewrite, tag.group(0)), rendered)
+    rendered = _EXTERNAL_LINK.sub(_show_url, rendered)
+    return Markup(rendered), problems
+
+
+def image_url(course: Course, page: Page, src: str, problems: list[Problem]) -> str:
+    """A lesson image as a file URL, or a problem naming the lesson line if it is missing."""
+    if urlsplit(src).scheme:
+        line, column = locate(page, src)
+        problems.append(Problem(page.path, line, column, "external-image", f"image '{src}' is not a local file",
+                                "save the image in course/images/ and link it as ../images/name.svg"))
+        return src
+    file = (page.source.parent / unquote(src)).resolve()
+    if not file.is_file():
+        line, column = locate(page, src)
+        problems.append(Problem(page.path, line, column, "missing-image", f"image '{src}' does not exist",
+                                "put the image in course/images/ and link it as ../images/name.svg"))
+    return file.as_uri()
+
+
+def _label_admonition(match: re.Match) -> str:
+    kind, more, title = match.group(1), match.group(2), match.group(4)
+    label = KIND_LABELS.get(kind, "")
+    if title is None or title == kind.title():  # untitled, or Markdown's English default
+        title = html.escape(label or kind)
+    elif label and label not in html.unescape(title):
+        title = f'<span class="kind">{html.escape(label)}</span> {title}'
+    return f'<div class="admonition {kind}{more}"><p class="admonition-title">{title}</p>'
+
+
+def _show_url(match: re.Match) -> str:
+    """On paper a link cannot be clicked: print its address after the text, unless the text is it."""
+    url, rest, text = match.groups()
+    link = f'<a href="{url}"{rest}>{text}</a>'
+    shown = html.unescape(url)
+    plain = re.sub(r"<[^>]+>", "", html.unescape(text)).strip()
+    if plain.rstrip("/") in (shown.rstrip("/"), shown.split("://", 1)[-1].rstrip("/")):
+        return link
+    return f'{link} <span class="url">({html.escape(shown.split("://", 1)[-1])})</span>'
+
+
+# --- views the templates read -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Worksheet:
+    anchor: str
+    title: str
+    body_html: Markup
+
+
+@dataclass(frozen=True)
+class ChoiceView:
+    letter: str
+    text_html: Markup
+    correct: bool
+    feedback_html: Markup
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    number: str
+    type: str
+    prompt_html: Markup
+    image_url: str
+    image_alt: str
+    choices: list[ChoiceView]
+    explanation_html: Markup
+
+    @property
+    def correct_letters(self) -> str:
+        return ", ".join(c.letter for c in self.choices if c.correct)
+
+
+@dataclass(frozen=True)
+class QuizView:
+    title: str
+    path: str
+    total: str
+    pass_mark: str
+    need: str
+    questions: list[QuestionView]
+
+
+@dataclass(frozen=True)
+class ModuleView:
+    id: str
+    number: str
+    title: str
+    running: str  # running header text, e.g. "บทที่ 3 รู้เท่าทันสื่อและข่าวปลอม"
+    anchor: str
+    facts: str
+    objectives: list[Markup]
+    key_points: list[Markup]
+    references: list[tuple[str, str]]
+    lesson_html: Markup
+    worksheets: list[Worksheet]
+    lesson_url: str
+    lesson_qr: str
+    quiz_url: str
+    quiz_qr: str
+    quiz: QuizView | None
+
+
+@dataclass(frozen=True)
+class PageView:
+    anchor: str
+    title: str
+    body_html: Markup
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What every template needs to know about the course and how to print numbers."""
+
+    course_title: str
+    organisers: list[str]
+    date: str
+    numerals: bool
+
+    @property
+    def counter_style(self) -> str:
+        return "thai" if self.numerals else "decimal"
+
+
+def make_edition(course: Course, date: dt.date) -> Edition:
+    numerals = course.config.thai_numerals
+    return Edition(course.config.title, [o.name for o in course.config.organisers],
+                   thai_date(date, numerals=numerals, era=True), numerals)
+
+
+def qr_data_uri(url: str) -> str:
+    """A QR code as an inline SVG (made here, nothing fetched). Sized by CSS through its viewBox."""
+    return segno.make(url, error="m").svg_data_uri(scale=1, unit="mm", border=4, dark="#000", light="#fff")
+
+
+def split_activity(block: str) -> tuple[str, str]:
+    """(title, Markdown body) of a `!!! activity "title"` block."""
+    first, _, rest = block.partition("\n")
+    match = _ACTIVITY_TITLE.match(first)
+    title = (match.group("title") if match else "") or KIND_LABELS["activity"]
+    return title, textwrap.dedent(rest)
+
+
+def lesson_body(module: Module, edition: str) -> tuple[str, list[tuple[str, str]]]:
+    """The Markdown a given edition prints, and the activities taken out for worksheets.
+
+    Handouts move each activity to a worksheet page at the end and leave a pointer to it, so the
+    sheet can be torn off and handed in. Line positions are kept for error messages.
+    """
+    body = module.page.body
+    if edition != "trainer":
+        body = strip_admonitions(body, "trainer")
+    if edition != "handout":
+        return body, []
+    lines = body.split("\n")
+    activities = []
+    for index, block in admonition_blocks(body, "activity"):
+        title, text = split_activity(block)
+        activities.append((title, text))
+        count = block.count("\n") + 1
+        anchor = f"worksheet-{len(activities)}"
+        pointer = f'<p class="worksheet-ref"><a href="#{anchor}">{html.escape(title)}</a></p>'
+        lines[index:index + count] = [pointer] + [""] * (count - 1)
+    return "\n".join(lines), activities
+
+
+def module_view(course: Course, module: Module, position: int, edition: str) -> tuple[ModuleView, list[Problem]]:
+    root, meta, numerals = course.root, module.meta, course.config.thai_numerals
+    links = PaperLinks(course, in_book=edition != "handout")
+    body, activities = lesson_body(module, edition)
+    lesson_html, problems = paper_html(course, module.page, body, links)
+    worksheets = []
+    for index, (title, text) in enumerate(activities, 1):
+        sheet_html, sub = paper_html(course, module.page, text, links)
+        problems += sub
+        worksheets.append(Worksheet(f"worksheet-{index}", title, sheet_html))
+    quiz = course.quizzes.get(module.id)
+    quiz_view = None
+    if quiz:
+        quiz_view, sub = make_quiz_view(course, quiz)
+        problems += sub
+    facts = [format_duration(meta.duration)]
+    if quiz:
+        facts.append(f"แบบทดสอบ {len(quiz.data.questions)} ข้อ")
+    site = course.config.site_url
+    lesson_url = urls.absolute(site, urls.module_path(module.id))
+    quiz_url = urls.absolute(site, urls.quiz_path(module.id)) if quiz else ""
+    shown_number = number(position, numerals)
+    view = ModuleView(
+        id=module.id, number=shown_number, title=meta.title,
+        running=f"บทที่ {shown_number} {meta.title}", anchor=section_id(module.page.name),
+        facts=_digits(" · ".join(facts), numerals),
+        objectives=[inline_markdown(root, o) for o in meta.objectives],
+        key_points=[inline_markdown(root, k) for k in meta.key_points],
+        references=[(r.title, r.url) for r in meta.references],
+        lesson_html=lesson_html, worksheets=worksheets,
+        lesson_url=lesson_url, lesson_qr=qr_data_uri(lesson_url),
+        quiz_url=quiz_url, quiz_qr=qr_data_uri(quiz_url) if quiz else "",
+        quiz=quiz_view)
+    return view, problems
+
+
+def make_quiz_view(course: Course, quiz: Quiz) -> tuple[QuizView, list[Problem]]:
+    root, numerals = course.root, course.config.thai_numerals
+    problems: list[Problem] = []
+    questions = []
+    for index, q in enumerate(quiz.data.questions, 1):
+        image_src = image_alt = ""
+        if q.image:
+            file = (quiz.source.parent / q.image.src).resolve()
+            if not file.is_file():
+                problems.append(Problem(quiz.path, q.line, q.column, "missing-image",
+                                        f"question {q.id}: image '{q.image.src}' does not exist",
+                                        "paths are relative to the quiz file, e.g. ../course/images/x.svg"))
+            image_src, image_alt = file.as_uri(), q.image.alt
+        choices = [ChoiceView(CHOICE_LETTERS[i], inline_markdown(root, c.text), c.correct,
+                              inline_markdown(root, c.feedback) if c.feedback else Markup(""))
+                   for i, c in enumerate(q.choices)]
+        questions.append(QuestionView(number(index, numerals), q.type, inline_markdown(root, q.prompt),
+                                      image_src, image_alt, choices, Markup(render_markdown(root, q.explanation))))
+    total = len(questions)
+    view = QuizView(quiz.data.title, quiz.path, number(total, numerals), number(quiz.pass_mark, numerals),
+                    number(needed_to_pass(total, quiz.pass_mark), numerals), questions)
+    return view, problems
+
+
+def page_view(course: Course, page: Page, edition: str) -> tuple[PageView, list[Problem]]:
+    body = page.body if edition == "trainer" else strip_admonitions(page.body, "trainer")
+    body_html, problems = paper_html(course, page, body, PaperLinks(course, in_book=True))
+    return PageView(section_id(page.name), page.title, body_html), problems
+
+
+def _digits(text: str, numerals: bool) -> str:
+    return thai_digits(text) if numerals else text
+
+
+# --- templates ----------------------------------------------------------------------------------
+
+def print_dir(root: Path) -> Path:
+    return engine_root(root) / "theme" / "print"
+
+
+def template_env(root: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(print_dir(root)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_document(env: jinja2.Environment, template: str, **context) -> str:
+    return glue_thai_html(env.get_template(template).render(**context))
