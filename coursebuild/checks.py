@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -34,12 +35,24 @@ _DOUBLE_SARA_E = re.compile("\u0e40\u0e40")
 _DOUBLE_MARK = re.compile("([\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])\\1")
 
 
+def _joins_emoji(line: str, index: int) -> bool:
+    """A zero-width joiner inside an emoji sequence (👨‍👩‍👧, 🧑🏾‍💻, 🏳️‍🌈) is part of the emoji."""
+    if index == 0 or index + 1 >= len(line):
+        return False
+    before, after = line[index - 1], line[index + 1]
+    emoji_end = (unicodedata.category(before) == "So" or before == "\ufe0f"
+                 or "\U0001f3fb" <= before <= "\U0001f3ff")  # skin-tone modifiers
+    return emoji_end and unicodedata.category(after) == "So"
+
+
 def check_text(path: Path, root: Path, text: str) -> list[Problem]:
     """Invisible characters and mistyped Thai, with exact line and column."""
     rel = relpath(path, root)
     problems: list[Problem] = []
     for number, line in enumerate(text.split("\n"), 1):
         for m in _INVISIBLE_RE.finditer(line):
+            if m.group() == "\u200d" and _joins_emoji(line, m.start()):
+                continue
             name = INVISIBLE[m.group()]
             problems.append(Problem(rel, number, m.start() + 1, "invisible-char",
                                     f"invisible character U+{ord(m.group()):04X} ({name})",

@@ -97,7 +97,8 @@ def cmd_certificates(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Everything `make` builds: site, handouts and certificates, each replaced atomically."""
     args.cohorts, args.skip_invalid = [], False
-    for step in (cmd_certificates, cmd_site, cmd_handouts):
+    # Handouts before the site: the site's downloads page lists them with their sizes.
+    for step in (cmd_certificates, cmd_handouts, cmd_site):
         try:
             code = step(args)
         except ModuleNotFoundError as exc:

@@ -78,7 +78,7 @@ def glue_thai_html(document: str) -> str:
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>')
 _DETAILS_OPEN = re.compile(r'<details class="([\w -]+)"(?: open(?:="[^"]*")?)?>\s*<summary>(.*?)</summary>', re.S)
 _ADMONITION = re.compile(r'<div class="admonition ([\w-]+)([^"]*)">(\s*<p class="admonition-title">(.*?)</p>)?', re.S)
-_ATTR = re.compile(r'\b(id|href|src)="([^"]*)"')
+_ATTR = re.compile(r'(?<![\w-])(id|href|src)="([^"]*)"')
 _EXTERNAL_LINK = re.compile(r'<a href="(https?://[^"]+)"([^>]*)>(.*?)</a>', re.S)
 _ACTIVITY_TITLE = re.compile(r'^\s*(?:!!!|\?\?\?\+?)\s+activity(?:\s+"(?P<title>[^"]*)")?')
 
@@ -267,12 +267,18 @@ class PageView:
 
 
 @dataclass(frozen=True)
+class OrganiserView:
+    name: str
+    logo_url: str
+
+
+@dataclass(frozen=True)
 class Edition:
     """What every template needs to know about the course and how to print numbers."""
 
     course_title: str
-    organisers: list[str]
-    date: str
+    organisers: list[OrganiserView]
+    date: str  # the build date (SOURCE_DATE_EPOCH), so two builds print the same
     numerals: bool
 
     @property
@@ -280,10 +286,23 @@ class Edition:
         return "thai" if self.numerals else "decimal"
 
 
-def make_edition(course: Course, date: dt.date) -> Edition:
+def make_edition(course: Course, date: dt.date) -> tuple[Edition, list[Problem]]:
     numerals = course.config.thai_numerals
-    return Edition(course.config.title, [o.name for o in course.config.organisers],
-                   thai_date(date, numerals=numerals, era=True), numerals)
+    problems: list[Problem] = []
+    organisers = []
+    for organiser in course.config.organisers:
+        logo_url = ""
+        if organiser.logo:
+            file = (course.course_dir / organiser.logo).resolve()
+            if file.is_file():
+                logo_url = file.as_uri()
+            else:
+                problems.append(Problem("course/course.yml", 0, 0, "missing-image",
+                                        f"logo '{organiser.logo}' of {organiser.name} does not exist",
+                                        "logo paths are relative to course/course.yml, e.g. images/logo.svg"))
+        organisers.append(OrganiserView(organiser.name, logo_url))
+    edition = Edition(course.config.title, organisers, thai_date(date, numerals=numerals, era=True), numerals)
+    return edition, problems
 
 
 def qr_data_uri(url: str) -> str:

@@ -6,6 +6,7 @@ index for Thai. Quizzes and the nav are ours, not MkDocs plugins, so the engine 
 """
 from __future__ import annotations
 
+import json
 import logging
 import math
 import shutil
@@ -175,7 +176,48 @@ def page_markdown(page: Page) -> str:
     return _front(page.title) + f"# {page.title}\n\n" + strip_admonitions(page.body, "trainer").strip() + "\n"
 
 
-def site_nav(course: Course) -> list:
+def read_handout_manifest(site: Path) -> list[dict]:
+    """The handouts built by `build.py handouts` (site/handouts/manifest.json), with file sizes."""
+    manifest = site / urls.HANDOUT_DIR / "manifest.json"
+    if not manifest.is_file():
+        return []
+    entries = []
+    for entry in json.loads(manifest.read_text(encoding="utf-8")):
+        file = site / urls.HANDOUT_DIR / entry["file"]
+        if file.is_file():
+            entries.append({**entry, "bytes": file.stat().st_size})
+    return entries
+
+
+_KIND_HEADINGS = [
+    ("book", "หนังสือหลักสูตร"), ("handout", "เอกสารประกอบการเรียน"), ("quiz", "แบบทดสอบสำหรับพิมพ์"),
+    ("answers", "เฉลยแบบทดสอบ (สำหรับวิทยากร)"), ("book-trainer", "ฉบับวิทยากร"),
+]
+
+
+def format_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def downloads_markdown(entries: list[dict]) -> str:
+    parts = [_front("เอกสารดาวน์โหลด"), "# เอกสารดาวน์โหลด\n\n",
+             "เอกสาร PDF ขนาด A4 สำหรับพิมพ์แจกในห้องอบรม ขนาดไฟล์แสดงไว้ให้ตัดสินใจก่อนดาวน์โหลดด้วยข้อมูลมือถือ\n\n"]
+    for kind, heading in _KIND_HEADINGS:
+        rows = [e for e in entries if e.get("kind") == kind]
+        if not rows:
+            continue
+        parts.append(f"## {heading}\n\n| เอกสาร | ขนาด |\n|---|---|\n")
+        for e in rows:
+            title = str(e.get("title", e["file"])).replace("|", "\\|")
+            parts.append(f'| <a href="../{urls.HANDOUT_DIR}/{e["file"]}" download>{_escape(title)}</a> '
+                         f'| {format_size(e["bytes"])} |\n')
+        parts.append("\n")
+    return "".join(parts)
+
+
+def site_nav(course: Course, has_downloads: bool = False) -> list:
     lessons = [{f"{n}. {m.meta.title}": f"modules/{m.id}.md"} for n, m in enumerate(course.modules, 1)]
     quizzes = [{f"{n}. {m.meta.title}": f"quiz/{m.id}.md"}
                for n, m in enumerate(course.modules, 1) if m.id in course.quizzes]
@@ -183,10 +225,12 @@ def site_nav(course: Course) -> list:
     if quizzes:
         nav.append({"แบบทดสอบ": quizzes})
     nav += [{p.title: p.name} for p in course.pages]
+    if has_downloads:
+        nav.append({"เอกสารดาวน์โหลด": "downloads.md"})
     return nav
 
 
-def write_docs(course: Course, docs: Path) -> None:
+def write_docs(course: Course, docs: Path, handouts: list[dict]) -> None:
     """The generated MkDocs source folder: everything a trainee may see, nothing else."""
     (docs / "modules").mkdir(parents=True)
     (docs / "quiz").mkdir()
@@ -201,6 +245,8 @@ def write_docs(course: Course, docs: Path) -> None:
         target = docs / page.name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page_markdown(page), encoding="utf-8")
+    if handouts:
+        (docs / "downloads.md").write_text(downloads_markdown(handouts), encoding="utf-8")
     # -- hook: extra generated pages (verify page from certificates, downloads page) --
     images = course.root / COURSE_DIR / IMAGE_DIR
     if images.is_dir():
@@ -233,7 +279,7 @@ class _CollectWarnings(logging.Handler):
         self.records.append(record)
 
 
-def run_mkdocs(course: Course, docs: Path, out: Path) -> None:
+def run_mkdocs(course: Course, docs: Path, out: Path, has_downloads: bool) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -246,7 +292,7 @@ def run_mkdocs(course: Course, docs: Path, out: Path) -> None:
             config_file=str(engine_root(course.root) / "mkdocs.yml"),
             docs_dir=str(docs), site_dir=str(out),
             site_name=course.config.title, site_url=course.config.site_url,
-            nav=site_nav(course), strict=True,
+            nav=site_nav(course, has_downloads), strict=True,
             copyright=course_copyright(course),
         )
         config.extra["osd"] = site_extra(course)
@@ -267,9 +313,10 @@ def render_site(course: Course, out: Path) -> None:
     from .search import prepare_search_index
 
     work = out.parent / (out.name + ".docs")
+    handouts = read_handout_manifest(course.root / "site")
     try:
-        write_docs(course, work)
-        run_mkdocs(course, work, out)
+        write_docs(course, work, handouts)
+        run_mkdocs(course, work, out, bool(handouts))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     prepare_search_index(course, out)
