@@ -47,7 +47,7 @@ test: $(STAMP) $(NODE_STAMP)
 
 # Refresh golden files after an intended change to user-visible output; review the diff.
 golden: $(STAMP)
-	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
