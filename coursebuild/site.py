@@ -320,3 +320,4 @@ def render_site(course: Course, out: Path) -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     prepare_search_index(course, out)
+    # -- hook: offline support (service worker, manifest), after every other file is final --
