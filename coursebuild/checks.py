@@ -146,8 +146,7 @@ def check_links(course: Course) -> list[Problem]:
             alt = _ALT_RE.search(tag)
             line, col = locate(page, src)
             if not urlsplit(src).scheme:
-                file = (course.course_dir / posixpath.dirname(name) / unquote(src)).resolve()
-                if not file.is_file():
+                if not _is_file(course.course_dir / posixpath.dirname(name) / unquote(src)):
                     problems.append(Problem(page.path, line, col, "missing-image",
                                             f"image '{src}' does not exist",
                                             "put the image in course/images/ and link it as ../images/name.svg"))
@@ -169,11 +168,19 @@ def _bad_anchor(page: Page, line: int, col: int, anchor: str, dest: str, anchors
     return Problem(page.path, line, col, "broken-anchor", f"'{dest}' has no heading '#{anchor}'", hint)
 
 
+def _is_file(path: Path) -> bool:
+    """False, not an exception, for names no file can have (a NUL byte, a name too long)."""
+    try:
+        return path.resolve().is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def check_quiz_images(course: Course) -> list[Problem]:
     problems: list[Problem] = []
     for quiz in course.quizzes.values():
         for q in quiz.data.questions:
-            if q.image and not (quiz.source.parent / q.image.src).resolve().is_file():
+            if q.image and not _is_file(quiz.source.parent / q.image.src):
                 problems.append(Problem(quiz.path, q.line, q.column, "missing-image",
                                         f"question {q.id}: image '{q.image.src}' does not exist",
                                         "paths are relative to the quiz file, e.g. ../course/images/x.svg"))

@@ -35,7 +35,20 @@ class Located:
 _constructor = yaml.SafeLoader.construct_scalar
 
 
-def _to_located(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list[Problem]) -> Located:
+class _AliasFound(Exception):
+    """A node reached twice: an alias (*name). Expanding it could recurse forever or explode."""
+
+    def __init__(self, node: yaml.Node):
+        super().__init__("alias")
+        self.node = node
+
+
+def _to_located(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: list[Problem],
+                seen: set[int] | None = None) -> Located:
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        raise _AliasFound(node)
+    seen.add(id(node))
     line, col = node.start_mark.line + 1, node.start_mark.column + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Located] = {}
@@ -48,19 +61,20 @@ def _to_located(node: yaml.Node, loader: yaml.SafeLoader, path: str, problems: l
                 problems.append(Problem(path, kline, kcol, "yaml-duplicate-key",
                                         f"the key '{key}' is written twice",
                                         "keep one of them; YAML would silently use the last"))
-            value = _to_located(value_node, loader, path, problems)
+            value = _to_located(value_node, loader, path, problems, seen)
             out[key] = Located(value.value, value.line, value.column, kline, kcol)
         return Located(out, line, col)
     if isinstance(node, yaml.SequenceNode):
-        return Located([_to_located(n, loader, path, problems) for n in node.value], line, col)
+        return Located([_to_located(n, loader, path, problems, seen) for n in node.value], line, col)
     return Located(loader.construct_object(node, deep=True), line, col)
 
 
 def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Located | None, list[Problem]]:
     """Parse YAML text. Returns (tree, problems); the tree is None when the syntax is broken."""
     problems: list[Problem] = []
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)  # inside the try: the reader rejects some characters at once
         node = loader.get_single_node()
         if node is None:
             return Located(None, 1 + line_offset, 1), problems
@@ -73,11 +87,27 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Located | Non
         problems.append(Problem(path, line, col, "yaml-syntax", f"YAML syntax error: {what}",
                                 "check indentation (spaces, not tabs) and quote text containing ': ' or '#'"))
         return None, problems
-    except yaml.YAMLError as exc:  # pragma: no cover - non-marked errors are rare
-        problems.append(Problem(path, 1 + line_offset, 1, "yaml-syntax", f"YAML error: {exc}", ""))
+    except _AliasFound as found:
+        mark = found.node.start_mark
+        problems.append(Problem(path, mark.line + 1 + line_offset, mark.column + 1, "yaml-syntax",
+                                "the value marked here with &name is reused with *name",
+                                "write the value out in full each time; anchors (&) and aliases (*) are "
+                                "not supported"))
+        return None, problems
+    except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
+        line = 1 + line_offset
+        col = 1
+        position = getattr(exc, "position", None)
+        if isinstance(position, int):
+            line += text.count("\n", 0, position)
+            col = position - (text.rfind("\n", 0, position) + 1) + 1
+        what = getattr(exc, "reason", "") or str(exc)
+        problems.append(Problem(path, line, col, "yaml-syntax", f"YAML error: {what}",
+                                "delete the invisible control character here; retype the line if unsure"))
         return None, problems
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if line_offset:
         tree = _shift(tree, line_offset)
     return tree, problems

@@ -1,0 +1,157 @@
+"""Stage 3b: print. Trainee handouts, paper quizzes, answer keys and the course book, as PDFs in
+site/handouts/ with a manifest.json for the site's downloads page.
+
+Every document's HTML is made and checked first (missing images are reported with their source
+line before any PDF is rendered). The PDFs are then rendered once each, in a small process pool,
+into a staging folder that replaces site/handouts/ only when every file succeeded.
+"""
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import urls
+from .load import Course
+from .pdf import source_date, write_pdf
+from .printdoc import (
+    WORKSHEET_LINES, ModuleView, PageView, make_edition, module_view, page_view, print_dir, render_document,
+    template_env,
+)
+from .problems import ContentError, Problem
+from .write import replace_dir, staging_dir
+
+KINDS = ("handout", "quiz", "answers", "book", "book-trainer")
+BOOK_SOURCE = "course/course.yml"  # the book is every module; its contents are listed here
+DEFAULT_WORKERS = 2
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """One PDF to render: its HTML and what the manifest says about it."""
+
+    file: str  # relative to site/, e.g. "handouts/fake-news.pdf"
+    title: str
+    kind: str
+    module: str | None
+    source: str  # the content file a WeasyPrint warning is blamed on
+    html: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Printed:
+    file: str
+    title: str
+    kind: str
+    module: str | None
+    pages: int
+    bytes: int
+
+
+def plan_print(course: Course) -> tuple[list[PrintJob], list[Problem]]:
+    """The HTML of every document, and every problem found while making it. Nothing is written."""
+    date = source_date().date()
+    edition, problems = make_edition(course, date)
+    env = template_env(course.root)
+    jobs: list[PrintJob] = []
+    chapters: dict[str, list[ModuleView]] = {"book": [], "trainer": []}
+    for position, module in enumerate(course.modules, 1):
+        view, sub = module_view(course, module, position, "handout")
+        problems += sub
+        n = view.number
+        common = dict(ed=edition, m=view)
+        jobs.append(PrintJob(urls.handout_file(module.id), f"เอกสารประกอบ บทที่ {n} {view.title}", "handout",
+                             module.id, module.page.path,
+                             render_document(env, "handout.html", doc_title=view.title, worksheets=view.worksheets,
+                                             lines=WORKSHEET_LINES, running_doc=edition.course_title, **common)))
+        if view.quiz:
+            quiz = view.quiz
+            jobs.append(PrintJob(urls.quiz_sheet_file(module.id), f"{quiz.title} (กระดาษคำตอบ)", "quiz",
+                                 module.id, quiz.path,
+                                 render_document(env, "quiz.html", doc_title=quiz.title,
+                                                 running_doc=edition.course_title, **common)))
+            jobs.append(PrintJob(urls.answers_file(module.id), f"เฉลย{quiz.title} (สำหรับวิทยากร)", "answers",
+                                 module.id, quiz.path,
+                                 render_document(env, "answers.html", doc_title=f"เฉลย{quiz.title}",
+                                                 running_doc="เฉลย · สำหรับวิทยากร", **common)))
+        for edition_name in chapters:
+            chapter, sub = module_view(course, module, position, edition_name)
+            problems += sub
+            chapters[edition_name].append(chapter)
+    for edition_name, file, kind, label, running in (
+            ("book", urls.BOOK_FILE, "book", "ฉบับผู้เรียน", edition.course_title),
+            ("trainer", urls.TRAINER_BOOK_FILE, "book-trainer", "ฉบับวิทยากร", "ฉบับวิทยากร · ไม่แจกผู้เรียน")):
+        pages: list[PageView] = []
+        for page in course.pages:
+            view, sub = page_view(course, page, edition_name)
+            problems += sub
+            pages.append(view)
+        title = f"{course.config.title} {label}"
+        jobs.append(PrintJob(file, title, kind, None, BOOK_SOURCE,
+                             render_document(env, "book.html", doc_title=title, ed=edition, running_doc=running,
+                                             modules=chapters[edition_name], pages=pages,
+                                             trainer=edition_name == "trainer")))
+    # The same image shows up in a handout and both books: report it once.
+    return jobs, sorted(set(problems))
+
+
+def print_css(course: Course) -> str:
+    return (print_dir(course.root) / "print.css").read_text(encoding="utf-8")
+
+
+def render_job(job: PrintJob, out: Path, css: str, base_url: str) -> tuple[Printed | None, list[Problem]]:
+    """Render one PDF into `out`. Runs in a worker process, so problems are returned, not raised
+    (ContentError does not survive pickling with its problems)."""
+    pages: list[int] = []
+    try:
+        data = write_pdf(job.html, base_url, [css], job.source, out / Path(job.file).name, title=job.title,
+                         finisher=lambda document, pdf: pages.append(len(document.pages)))
+    except ContentError as exc:
+        return None, exc.problems
+    return Printed(job.file, job.title, job.kind, job.module, pages[0], len(data)), []
+
+
+def render_jobs(jobs: list[PrintJob], out: Path, css: str, base_url: str, workers: int) -> list[Printed]:
+    """Render every job; raise one ContentError with every problem if any failed."""
+    # Longest documents first, so that the two books do not end up last on one worker.
+    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].html))
+    ordered = [jobs[i] for i in order]
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(render_job, ordered, *zip(*[(out, css, base_url)] * len(ordered))))
+    else:
+        results = [render_job(job, out, css, base_url) for job in ordered]
+    problems = sorted({p for _, sub in results for p in sub})
+    if problems:
+        raise ContentError(problems)
+    printed: list[Printed] = [None] * len(jobs)  # type: ignore[list-item]
+    for index, (result, _) in zip(order, results):
+        printed[index] = result
+    return printed
+
+
+def write_manifest(printed: list[Printed], out: Path) -> None:
+    entries = [asdict(p) for p in printed]
+    text = json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
+    (out / Path(urls.MANIFEST_FILE).name).write_text(text, encoding="utf-8")
+
+
+def build_handouts(course: Course, workers: int | None = None) -> list[str]:
+    """Build every print document into site/handouts/, replacing it only if all succeeded."""
+    jobs, problems = plan_print(course)
+    if problems:
+        raise ContentError(problems)
+    dest = course.root / "site" / urls.HANDOUT_DIR
+    css = print_css(course)
+    base_url = print_dir(course.root).as_uri() + "/"
+    workers = workers or min(DEFAULT_WORKERS, os.cpu_count() or 1)
+    with staging_dir(dest) as tmp:
+        printed = render_jobs(jobs, tmp, css, base_url, workers)
+        write_manifest(printed, tmp)
+        replace_dir(tmp, dest)
+    size = sum(p.bytes for p in printed)
+    pages = sum(p.pages for p in printed)
+    where = dest.relative_to(course.root).as_posix()
+    return [f"handouts: wrote {len(printed)} PDFs ({size / 1e6:.1f} MB, {pages} pages) to {where}"]

@@ -1,0 +1,251 @@
+"""Live preview: `python build.py serve` (or `make serve`).
+
+Builds the site into site/, serves it, and rebuilds when anything under course/, quizzes/, theme/
+or mkdocs.yml changes (polling modification times: no extra dependency, and it works on every
+file system an editor uses). Every HTML page gets a small script that asks `/__livereload` for the
+build number and reloads when it changes. When the content has errors, every page shows them
+(file:line:column, message and hint), and the preview recovers by itself once they are fixed.
+"""
+from __future__ import annotations
+
+import html
+import http.server
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .problems import ContentError, Problem
+from .report import sort_problems, summary
+
+LIVERELOAD_PATH = "/__livereload"
+WATCHED = ["course", "quizzes", "theme", "mkdocs.yml"]
+POLL_SECONDS = 0.5
+
+# Reload once the build number differs from the one this page was served with. The guard keeps
+# one poller when Material's instant navigation swaps pages without a full load.
+_SCRIPT = """<script>(function(){if(window.__osdLiveReload)return;window.__osdLiveReload=1;
+var built=%s;function poll(){fetch("%s",{cache:"no-store"}).then(function(r){return r.text()})
+.then(function(t){if(+t!==built){location.reload();}else{setTimeout(poll,500);}})
+.catch(function(){setTimeout(poll,1000);});}setTimeout(poll,500);})();</script>"""
+
+
+def livereload_script(build: int) -> str:
+    return _SCRIPT % (build, LIVERELOAD_PATH)
+
+
+def inject(page: str, build: int) -> str:
+    script = livereload_script(build)
+    index = page.lower().rfind("</body>")
+    return page[:index] + script + page[index:] if index >= 0 else page + script
+
+
+def error_page(problems: list[Problem], build: int) -> str:
+    """A readable page listing every problem, in Thai and English."""
+    rows = []
+    for p in sort_problems(problems):
+        where = f"{p.path}:{p.line}:{p.column}" if p.line else p.path
+        hint = f'<p class="hint">วิธีแก้ / Hint: {html.escape(p.hint)}</p>' if p.hint else ""
+        rows.append(f'<li class="{html.escape(p.severity)}"><code class="where">{html.escape(where)}</code> '
+                    f'<code class="code">{html.escape(p.severity)}[{html.escape(p.code)}]</code>'
+                    f'<p class="message">{html.escape(p.message)}</p>{hint}</li>')
+    return f"""<!doctype html>
+<html lang="th"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>เนื้อหามีข้อผิดพลาด · The content has errors</title>
+<style>
+body {{ font-family: system-ui, "Sarabun", "Noto Sans Thai", sans-serif; max-width: 60rem; margin: 2rem auto;
+       padding: 0 1rem; line-height: 1.6; color: #1b1b1b; }}
+h1 {{ color: #a4000f; font-size: 1.5rem; }}
+ol {{ padding-left: 1.5rem; }}
+li {{ margin: 0 0 1rem; padding: .5rem .75rem; border-left: 4px solid #a4000f; background: #fff4f4; }}
+li.warning {{ border-color: #8a5a00; background: #fff9ec; }}
+code {{ font-size: .95rem; }} .where {{ font-weight: bold; }}
+p {{ margin: .25rem 0; }} .hint {{ color: #34495e; }}
+</style></head>
+<body>
+<h1>เนื้อหามีข้อผิดพลาด · The content has errors</h1>
+<p>แก้ไขไฟล์ตามรายการด้านล่างแล้วบันทึก หน้านี้จะโหลดใหม่เอง<br>
+Fix the files listed below and save; this page reloads by itself.</p>
+<p><strong>{html.escape(summary(problems))}</strong></p>
+<ol>
+{chr(10).join(rows)}
+</ol>
+{livereload_script(build)}
+</body></html>
+"""
+
+
+def snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file under the watched paths."""
+    out: dict[str, tuple[int, int]] = {}
+    for base in paths:
+        files = [base] if base.is_file() else (sorted(base.rglob("*")) if base.is_dir() else [])
+        for path in files:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue  # removed while we looked
+            if path.is_file():
+                out[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return out
+
+
+class PreviewServer:
+    """The preview: call start(), then stop(). `url` is where it serves."""
+
+    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000,
+                 poll_seconds: float = POLL_SECONDS, log: Callable[[str], None] | None = None):
+        from .markup import engine_root
+
+        self.root = root.resolve()
+        self.site = self.root / "site"
+        self.poll_seconds = poll_seconds
+        self.log = log or (lambda message: None)
+        self.build_number = 0
+        self.problems: list[Problem] = []  # the last build's errors; empty when the site is good
+        self.lock = threading.RLock()  # held while building, so no request sees a half-swapped site
+        self._stopping = threading.Event()
+        engine = engine_root(self.root)
+        self.watched = sorted({self.root / name for name in WATCHED} | {engine / "theme", engine / "mkdocs.yml"})
+        self.httpd = http.server.ThreadingHTTPServer((host, port), self._handler_class())
+        self.httpd.daemon_threads = True
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def start(self) -> None:
+        self.rebuild()
+        self._threads = [threading.Thread(target=self.httpd.serve_forever, name="preview-http", daemon=True),
+                         threading.Thread(target=self._watch, name="preview-watch", daemon=True)]
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=10)
+
+    def rebuild(self) -> None:
+        """Load and check everything; build the site only when there is no error."""
+        from .checks import load_checked_course
+        from .cli import build_site
+        from .markup import load_site_config
+
+        started = time.monotonic()
+        with self.lock:
+            load_site_config.cache_clear()  # mkdocs.yml may have changed
+            course, problems = load_checked_course(self.root)
+            if course is not None:
+                try:
+                    build_site(self.root, course)
+                except ContentError as exc:
+                    problems = problems + exc.problems
+            self.problems = problems if any(p.is_error for p in problems) else []
+            self.build_number += 1
+        if self.problems:
+            self.log(f"preview: {summary(self.problems)}; the browser shows them")
+        else:
+            self.log(f"preview: built in {time.monotonic() - started:.1f} s")
+
+    def _watch(self) -> None:
+        seen = snapshot(self.watched)
+        while not self._stopping.wait(self.poll_seconds):
+            now = snapshot(self.watched)
+            if now == seen:
+                continue
+            # Editors often save several files at once: wait until nothing changes for one interval.
+            while not self._stopping.wait(self.poll_seconds):
+                later = snapshot(self.watched)
+                if later == now:
+                    break
+                now = later
+            if self._stopping.is_set():
+                return
+            seen = now
+            try:
+                self.rebuild()
+            except Exception as exc:  # noqa: BLE001 - keep previewing; show the failure
+                with self.lock:
+                    self.problems = [Problem("", 0, 0, "preview-failed", f"the preview build failed: {exc!r}",
+                                             "fix the last change; if it persists, run python build.py site")]
+                    self.build_number += 1
+                self.log(f"preview: build failed: {exc!r}")
+
+    def _handler_class(self) -> type:
+        server = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=str(server.site), **kwargs)
+
+            def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib's name
+                pass  # a request log would drown the rebuild messages
+
+            def do_GET(self) -> None:  # noqa: N802 - stdlib's name
+                path = unquote(urlsplit(self.path).path)
+                if path == LIVERELOAD_PATH:
+                    self._send(200, "text/plain; charset=utf-8", str(server.build_number).encode())
+                    return
+                with server.lock:
+                    build, problems = server.build_number, list(server.problems)
+                    page = self._html_file(path)
+                    if problems and (page is not None or _looks_like_page(path)):
+                        self._send(500, "text/html; charset=utf-8", error_page(problems, build).encode("utf-8"))
+                        return
+                    if page is not None:
+                        text = page.read_text(encoding="utf-8")
+                        self._send(200, "text/html; charset=utf-8", inject(text, build).encode("utf-8"))
+                        return
+                super().do_GET()
+
+            def _html_file(self, path: str) -> Path | None:
+                target = Path(self.translate_path(path))
+                if target.is_dir():
+                    if not path.endswith("/"):
+                        return None  # the stdlib redirects to the slash form
+                    target = target / "index.html"
+                return target if target.suffix == ".html" and target.is_file() else None
+
+            def _send(self, status: int, content_type: str, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(body)
+
+        return Handler
+
+
+def _looks_like_page(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name == "" or name.endswith(".html") or "." not in name
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
+          log: Callable[[str], None] | None = None) -> int:
+    """Run the preview until Ctrl-C. Returns the exit code."""
+    log = log or (lambda message: print(message, file=sys.stderr, flush=True))
+    try:
+        preview = PreviewServer(root, host, port, log=log)
+    except OSError as exc:
+        log(f"preview: cannot listen on {host}:{port} ({exc.strerror}); try --port {port + 1}")
+        return 1
+    preview.start()
+    log(f"preview: {preview.url}  (Ctrl-C stops it)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop()
+    return 0
