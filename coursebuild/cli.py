@@ -37,36 +37,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if any(p.is_error for p in problems) else 0
 
 
-def build_site(root: Path, course, offline: bool = False) -> None:
-    from .site import CARRIED_OVER, render_site
-    from .write import carry_over, replace_dir, staging_dir
-
-    dest = root / "site"
-    with staging_dir(dest) as tmp:
-        render_site(course, tmp)
-        carry_over(dest, tmp, CARRIED_OVER)
-        replace_dir(tmp, dest)
-
-
-def with_site_url(course, site_url: str | None):
-    """The same course published at another address (a local preview or test server).
-
-    Material's instant navigation only follows links listed in sitemap.xml under site_url, so a
-    preview must be built for the address it is served from.
-    """
-    if not site_url:
-        return course
-    import dataclasses
-
-    if not site_url.endswith("/"):
-        site_url += "/"
-    return dataclasses.replace(course, config=dataclasses.replace(course.config, site_url=site_url))
-
-
 def cmd_site(args: argparse.Namespace) -> int:
+    from .site import build_site, with_site_url
+
     course, problems = _load(args)
     course = with_site_url(course, getattr(args, "site_url", None))
-    build_site(_root(args), course)
+    build_site(course)
     print(f"site: wrote {_root(args) / 'site'}")
     if getattr(args, "offline", False):
         from .offline import write_offline_zip

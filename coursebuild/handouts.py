@@ -17,7 +17,7 @@ from . import urls
 from .load import Course
 from .pdf import source_date, write_pdf
 from .printdoc import (
-    WORKSHEET_LINES, ModuleView, PageView, make_edition, module_view, page_view, print_dir, render_document,
+    ModuleView, PageView, make_edition, module_view, page_view, print_dir, render_document,
     template_env,
 )
 from .problems import ContentError, Problem
@@ -65,7 +65,7 @@ def plan_print(course: Course) -> tuple[list[PrintJob], list[Problem]]:
         jobs.append(PrintJob(urls.handout_file(module.id), f"เอกสารประกอบ บทที่ {n} {view.title}", "handout",
                              module.id, module.page.path,
                              render_document(env, "handout.html", doc_title=view.title, worksheets=view.worksheets,
-                                             lines=WORKSHEET_LINES, running_doc=edition.course_title, **common)))
+                                             running_doc=edition.course_title, **common)))
         if view.quiz:
             quiz = view.quiz
             jobs.append(PrintJob(urls.quiz_sheet_file(module.id), f"{quiz.title} (กระดาษคำตอบ)", "quiz",
@@ -148,6 +148,7 @@ def build_handouts(course: Course, workers: int | None = None) -> list[str]:
     base_url = print_dir(course.root).as_uri() + "/"
     workers = workers or min(DEFAULT_WORKERS, os.cpu_count() or 1)
     with staging_dir(dest) as tmp:
+        tmp.chmod(0o755)  # mkdtemp makes it private; the web server must read the published folder
         printed = render_jobs(jobs, tmp, css, base_url, workers)
         write_manifest(printed, tmp)
         replace_dir(tmp, dest)

@@ -56,7 +56,7 @@ class CourseConfig:
 @dataclass(frozen=True)
 class Reference:
     title: str = field(metadata=spec("ชื่อแหล่งอ้างอิง"))
-    url: str = field(metadata=spec("URL", "", pattern=r"^https?://"))
+    url: str = field(metadata=spec("ที่อยู่เว็บ (URL)", "ขึ้นต้นด้วย https://", pattern=r"^https?://"))
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,6 @@ KIND_LABELS = {
     "neighbour": "ช่วยเพื่อนบ้าน", "trainer": "บันทึกสำหรับวิทยากร",
 }
 CHOICE_LETTERS = "กขคงจฉชซฌญ"
-WORKSHEET_LINES = 12
 
 # --- Thai line breaking ------------------------------------------------------------------------
 
@@ -50,6 +49,9 @@ _BEFORE_MARK = re.compile(r"(?<=[^\s\u2060])(?=[ๆฯ])")
 # ” ’ » always close. A straight quote closes when it follows a letter (an opening one follows a
 # space or starts the text); Jinja writes it as &#34;, Markdown leaves it as is.
 _BEFORE_CLOSER = re.compile(r"(?<=[^\s\u2060])(?=[”’»]|\"|&#34;|&quot;)")
+# "3 จุด", "15 นาที", "มาตรา 14", "พ.ศ. 2565": a number stays with the word it counts or names.
+_SPACE_AT_NUMBER = re.compile(r"(?<=[0-9๐-๙])[ \n](?=[\u0E01-\u0E2E\u0E40-\u0E44])"
+                              r"|(?<=[\u0E01-\u0E3A\u0E40-\u0E4E.])[ \n](?=[0-9๐-๙])")
 _TAG_OR_RAW = re.compile(r"(<(?:style|script)\b.*?</(?:style|script)>|<[^>]*>)", re.S | re.I)
 
 
@@ -59,10 +61,12 @@ def glue_thai(text: str) -> str:
     Pango breaks Thai with a dictionary and will start a line with ๆ or ฯ, which Thai typesetting
     never does. A WORD JOINER (U+2060) forbids the break and prints nothing (Sarabun has no glyph
     for it and Pango treats it as default-ignorable, so no fallback font is pulled in). The Royal
-    Institute spacing "เด็ก ๆ" puts a space before ๆ: that space becomes a no-break space.
+    Institute spacing "เด็ก ๆ" puts a space before ๆ: that space becomes a no-break space, as
+    does the space between a number and its Thai word ("3 จุด", "มาตรา 14").
     Applying the function twice changes nothing.
     """
     text = _SPACE_BEFORE_MARK.sub(NO_BREAK_SPACE, text)
+    text = _SPACE_AT_NUMBER.sub(NO_BREAK_SPACE, text)
     text = _BEFORE_MARK.sub(WORD_JOINER, text)
     return _BEFORE_CLOSER.sub(WORD_JOINER, text)
 
@@ -192,9 +196,9 @@ def _show_url(match: re.Match) -> str:
     link = f'<a href="{url}"{rest}>{text}</a>'
     shown = html.unescape(url)
     plain = re.sub(r"<[^>]+>", "", html.unescape(text)).strip()
-    if plain.rstrip("/") in (shown.rstrip("/"), shown.split("://", 1)[-1].rstrip("/")):
+    if plain.rstrip("/") in (shown.rstrip("/"), bare_url(shown).rstrip("/")):
         return link
-    return f'{link} <span class="url">({html.escape(shown.split("://", 1)[-1])})</span>'
+    return f'{link} <span class="url">({html.escape(bare_url(shown))})</span>'
 
 
 # --- views the templates read -------------------------------------------------------------------
@@ -417,14 +421,24 @@ def print_dir(root: Path) -> Path:
     return engine_root(root) / "theme" / "print"
 
 
+def bare_url(url: str) -> str:
+    """What a reader types from paper: no scheme, Thai shown as Thai rather than %E0%B8….
+
+    "https://example.org/%E0%B8%82%E0%B9%88%E0%B8%B2%E0%B8%A7/" → "example.org/ข่าว/".
+    """
+    return unquote(url.split("://", 1)[-1])
+
+
 def template_env(root: Path) -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(print_dir(root)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["bare_url"] = bare_url
+    return env
 
 
 def render_document(env: jinja2.Environment, template: str, **context) -> str:

@@ -120,15 +120,20 @@ class PreviewServer:
         return f"http://{host}:{port}/"
 
     def start(self) -> None:
+        # The baseline is taken before the first build, so a file saved during or right after it
+        # still counts as a change.
+        baseline = snapshot(self.watched)
         self.rebuild()
         self._threads = [threading.Thread(target=self.httpd.serve_forever, name="preview-http", daemon=True),
-                         threading.Thread(target=self._watch, name="preview-watch", daemon=True)]
+                         threading.Thread(target=self._watch, args=(baseline,), name="preview-watch",
+                                          daemon=True)]
         for thread in self._threads:
             thread.start()
 
     def stop(self) -> None:
         self._stopping.set()
-        self.httpd.shutdown()
+        if self._threads:  # shutdown() would wait forever for a serve_forever() that never ran
+            self.httpd.shutdown()
         self.httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=10)
@@ -136,7 +141,7 @@ class PreviewServer:
     def rebuild(self) -> None:
         """Load and check everything; build the site only when there is no error."""
         from .checks import load_checked_course
-        from .cli import build_site
+        from .site import build_site, with_site_url
         from .markup import load_site_config
 
         started = time.monotonic()
@@ -145,7 +150,8 @@ class PreviewServer:
             course, problems = load_checked_course(self.root)
             if course is not None:
                 try:
-                    build_site(self.root, course)
+                    # Built for the preview's own address, so Material's instant navigation works.
+                    build_site(with_site_url(course, self.url))
                 except ContentError as exc:
                     problems = problems + exc.problems
             self.problems = problems if any(p.is_error for p in problems) else []
@@ -155,8 +161,7 @@ class PreviewServer:
         else:
             self.log(f"preview: built in {time.monotonic() - started:.1f} s")
 
-    def _watch(self) -> None:
-        seen = snapshot(self.watched)
+    def _watch(self, seen: dict[str, tuple[int, int]]) -> None:
         while not self._stopping.wait(self.poll_seconds):
             now = snapshot(self.watched)
             if now == seen:
@@ -239,9 +244,9 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
     except OSError as exc:
         log(f"preview: cannot listen on {host}:{port} ({exc.strerror}); try --port {port + 1}")
         return 1
-    preview.start()
-    log(f"preview: {preview.url}  (Ctrl-C stops it)")
     try:
+        preview.start()
+        log(f"preview: {preview.url}  (Ctrl-C stops it)")
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

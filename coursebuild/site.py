@@ -6,6 +6,7 @@ index for Thai. Quizzes and the nav are ours, not MkDocs plugins, so the engine 
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import math
@@ -248,6 +249,10 @@ def write_docs(course: Course, docs: Path, handouts: list[dict]) -> None:
     if handouts:
         (docs / "downloads.md").write_text(downloads_markdown(handouts), encoding="utf-8")
     # -- hook: extra generated pages (verify page from certificates, downloads page) --
+    from .verify import write_verify_docs
+    write_verify_docs(course, docs)
+    from .offline import write_progress_page
+    write_progress_page(course, docs)
     images = course.root / COURSE_DIR / IMAGE_DIR
     if images.is_dir():
         shutil.copytree(images, docs / IMAGE_DIR)
@@ -321,3 +326,30 @@ def render_site(course: Course, out: Path) -> None:
         shutil.rmtree(work, ignore_errors=True)
     prepare_search_index(course, out)
     # -- hook: offline support (service worker, manifest), after every other file is final --
+    from .offline import write_offline_files
+    write_offline_files(course, out)
+
+
+def with_site_url(course: Course, site_url: str | None) -> Course:
+    """The same course published at another address (a local preview or test server).
+
+    Material's instant navigation only follows links listed in sitemap.xml under site_url, so a
+    preview must be built for the address it is served from.
+    """
+    if not site_url:
+        return course
+    if not site_url.endswith("/"):
+        site_url += "/"
+    return dataclasses.replace(course, config=dataclasses.replace(course.config, site_url=site_url))
+
+
+def build_site(course: Course) -> Path:
+    """Build into a staging folder and swap it in as <root>/site only when everything succeeded."""
+    from .write import carry_over, replace_dir, staging_dir
+
+    dest = course.root / "site"
+    with staging_dir(dest) as tmp:
+        render_site(course, tmp)
+        carry_over(dest, tmp, CARRIED_OVER)
+        replace_dir(tmp, dest)
+    return dest
