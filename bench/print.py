@@ -26,7 +26,7 @@ sys.path[:0] = [str(ROOT)]
 
 from coursebuild import urls  # noqa: E402
 from coursebuild.checks import load_checked_course  # noqa: E402
-from coursebuild.handouts import DEFAULT_WORKERS, build_handouts, plan_print, print_css  # noqa: E402
+from coursebuild.handouts import DEFAULT_WORKERS, build_handouts, plan_print, read_print_css  # noqa: E402
 from coursebuild.pdf import font_face_css  # noqa: E402
 from coursebuild.report import format_human  # noqa: E402
 
@@ -55,7 +55,7 @@ def time_cli(course, work: Path) -> float:
     assert not problems, problems
     fonts, css = work / "fonts.css", work / "print.css"
     fonts.write_text(font_face_css(), encoding="utf-8")
-    css.write_text(print_css(course), encoding="utf-8")
+    css.write_text(read_print_css(course), encoding="utf-8")
     inputs = []
     for job in jobs:
         page = work / (Path(job.file).stem + ".html")

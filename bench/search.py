@@ -12,7 +12,8 @@ search, in the same run, and what a lesson page downloads for each.
 3. In Chromium, send each word to each site's own search worker, as the search box does (on our
    site through thai-search.js). A word is found when the page it was taken from is in the results.
 4. Load a lesson page of each at 360×740 as a first visit and add up every response gzipped
-   (level 6, as bench/site.py does), the search index, the worker and what it imports included.
+   (level 6, as bench/site.py does), the search index, the worker and what it imports included;
+   what a service worker fetches to keep an offline copy is left out.
 """
 from __future__ import annotations
 
@@ -166,6 +167,8 @@ def first_load(browser, site_url: str, path: str) -> dict[str, tuple[int, int]]:
     sizes: dict[str, tuple[int, int]] = {}
 
     def record(response) -> None:
+        if response.request.service_worker is not None:
+            return  # the offline copy's precaching is not what the page needs to show and search
         try:
             body = response.body()
         except Exception:  # redirects and aborted requests have no body

@@ -25,6 +25,7 @@ run tests/test_certificates.py.
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import dataclasses
@@ -32,6 +33,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import math
 import multiprocessing
 import os
 import re
@@ -77,7 +79,11 @@ NAME_MIN_PT = 16.0
 FIT_MARGIN = 0.96  # fontTools adds advance widths; kerning and shaping may differ a little
 FIXED_LINES = {"organisers": (15.0, "Regular"), "course": (21.0, "Bold"), "cohort": (15.0, "Regular")}
 CHUNK = 200  # certificates per WeasyPrint document: bigger chunks lay out slower per page
-SIGN_IN_CHUNK = 1000  # rows per sign-in document
+SECTIONS_PER_PAGE = 20  # names per tall WeasyPrint page (see section_painters); 20 × 210 mm stays
+# under 32767 pt, the coordinate limit old PDF readers have
+SIGN_IN_CHUNK = 40  # sign-in pages per WeasyPrint document
+SIGN_IN_FIRST_ROWS, SIGN_IN_ROWS = 20, 23  # rows on the first page (under the title) and the others
+SIGN_IN_NAME, SIGN_IN_PLACE = 57.0, 63.0  # column widths in mm (signin.css)
 QR_MASK = 4  # a fixed mask: segno's search over all 8 costs ~5 ms per code; any mask scans
 PT_PER_MM = 72 / 25.4
 
@@ -293,7 +299,7 @@ def background_html(course, cohort: Cohort) -> str:
     return _env(course.root).get_template("certificate.html").render(
         course_title=texts["course"], organisers=texts["organisers"], cohort_line=texts["cohort"],
         issued=thai.thai_date(cohort.issued, numerals=cohort.numerals, era=True),
-        logos=logos, signatories=signatories,
+        logos=logos, signatories=signatories, layout=LAYOUT,
         verify_page=verify_url(course.config.site_url, "").rstrip("#"))
 
 
@@ -302,17 +308,40 @@ def certificate_css(root: Path) -> str:
 
 
 def names_html(root: Path, outcomes: list[Outcome]) -> str:
-    items = [{"name": o.trainee.full_name, "number": o.number, "font_size": name_font_size(o.trainee.full_name)}
-             for o in outcomes]
-    return _env(root).get_template("names.html").render(items=items)
+    # Rounded down to 0.25 pt: names of one size share WeasyPrint's computed styles.
+    items = [{"name": o.trainee.full_name, "number": o.number,
+              "font_size": math.floor(name_font_size(o.trainee.full_name) * 4) / 4} for o in outcomes]
+    return _env(root).get_template("names.html").render(items=items, per_page=SECTIONS_PER_PAGE, layout=LAYOUT)
 
 
-def sign_in_html(course, cohort: Cohort, trainees: list[Trainee], first_index: int) -> str:
-    rows = [{"index": thai.number(first_index + i, cohort.numerals), "name": t.full_name, "place": t.place}
-            for i, t in enumerate(trainees)]
+def sign_in_pages(cohort: Cohort) -> list[dict]:
+    """Every trainee (eligible or not) on numbered pages of fixed row counts."""
+    rows = []
+    for index, t in enumerate(cohort.trainees, 1):
+        place = " · ".join(part for part in (t.village, t.subdistrict, t.province) if part)
+        name_size = _fit(t.full_name, "Regular", SIGN_IN_NAME, 13.0)
+        place_size = _fit(place, "Regular", SIGN_IN_PLACE, 11.0)
+        rows.append({"index": thai.number(index, cohort.numerals), "name": t.full_name, "place": place,
+                     "name_size": name_size if name_size < 13 else None,
+                     "place_size": place_size if place_size < 11 else None})
+    pages = [rows[:SIGN_IN_FIRST_ROWS]]
+    pages += [rows[i:i + SIGN_IN_ROWS] for i in range(SIGN_IN_FIRST_ROWS, len(rows), SIGN_IN_ROWS)]
+    return [{"first": n == 1, "number": thai.number(n, cohort.numerals), "rows": page}
+            for n, page in enumerate(pages, 1)]
+
+
+def _fit(text: str, style: str, width_mm: float, size: float, smallest: float = 7.0) -> float:
+    width = _metrics(style).width_pt(text, 1.0)
+    if not width:
+        return size
+    return max(smallest, min(size, math.floor(width_mm * PT_PER_MM * FIT_MARGIN / width * 4) / 4))
+
+
+def sign_in_html(course, cohort: Cohort, pages: list[dict], total: int) -> str:
     return _env(course.root).get_template("signin.html").render(
-        first=first_index == 1, rows=rows, course_title=course.config.title, cohort_title=cohort.config.title,
-        dates=date_range(cohort.start, cohort.end, cohort.numerals), venue=cohort.config.venue)
+        pages=pages, total=thai.number(total, cohort.numerals), course_title=course.config.title,
+        cohort_title=cohort.config.title, dates=date_range(cohort.start, cohort.end, cohort.numerals),
+        venue=cohort.config.venue)
 
 
 def safe_file_name(number: str) -> str:
@@ -369,15 +398,46 @@ def _shift_references(head: bytes, shift: int) -> bytes:
     return _REFERENCE.sub(lambda m: b"%d 0 R" % (int(m.group(1)) + shift), head)
 
 
-def _paint_page(stream, page, height_pt: float) -> None:
+def _flipped(stream, height_pt: float, paint) -> None:
     stream.push_state()
     stream.transform(d=-1, f=height_pt)  # PDF's origin is bottom-left, WeasyPrint draws from top-left
-    page.paint(stream, 0.75)  # CSS px → pt
+    stream.transform(a=0.75, d=0.75)  # CSS px → pt
+    paint(stream)
     stream.pop_state()
 
 
-def paint_part(document, background=None, overlays: Iterable[bytes] = (), source: str = "") -> tuple[Part, list[Problem]]:
-    """Paint a rendered document (and optionally one background page behind every page)."""
+def page_painter(page):
+    """Paints a whole page of a rendered document (the sign-in sheet, the background)."""
+    from weasyprint.draw import draw_page
+
+    return functools.partial(draw_page, page._page_box)
+
+
+def section_painters(document) -> list:
+    """One painter per <section> of the names layer, each moved to the top of its own page.
+
+    Many certificates share one tall WeasyPrint page: each page costs WeasyPrint ~2 ms of fixed
+    work (page and margin boxes), more than laying out a name. Every section is a stacking
+    context (position: relative; z-index: 0), so each paints alone, with nothing of the others."""
+    from weasyprint.draw import draw_stacking_context
+    from weasyprint.stacking import StackingContext
+
+    def paint(context, top, stream) -> None:
+        stream.transform(f=-top)
+        draw_stacking_context(stream, context)
+
+    painters = []
+    for page in document.pages:
+        page_context = StackingContext.from_page(page._page_box)
+        root = next(c for c in page_context.zero_z_contexts if c.box.is_for_root_element)
+        sections = [c for c in root.zero_z_contexts if c.box.element_tag == "section"]
+        painters += [functools.partial(paint, c, c.box.position_y) for c in sections]
+    return painters
+
+
+def paint_part(painters: list, size_px: tuple[float, float], background=None, overlays: Iterable[bytes] = (),
+               source: str = "") -> tuple[Part, list[Problem]]:
+    """Paint pages of `size_px` (and optionally one background painter behind every page)."""
     import pydyf
     from tinycss2.color5 import D50, D65
     from weasyprint.pdf import _use_references
@@ -387,10 +447,9 @@ def paint_part(document, background=None, overlays: Iterable[bytes] = (), source
     numbering = _Numbering(FIRST_OBJECT)
     fonts: dict = {}
     images: dict = {}
-    profiles, intent = document.color_profiles, document.output_intent
-    first = document.pages[0]
-    width, height = first.width * 0.75, first.height * 0.75
-    rectangle = (0, 0, first.width, first.height)
+    profiles, intent = {}, None  # our stylesheets use no colour profiles
+    width, height = size_px[0] * 0.75, size_px[1] * 0.75
+    rectangle = (0, 0, *size_px)
     color_space = pydyf.Dictionary({  # as weasyprint.pdf.generate_pdf declares them
         f"lab-d{n}": pydyf.Array(("/Lab", pydyf.Dictionary({"WhitePoint": pydyf.Array(white),
                                                              "Range": pydyf.Array((-125, 125, -125, 125))})))
@@ -409,14 +468,14 @@ def paint_part(document, background=None, overlays: Iterable[bytes] = (), source
                       extra=pydyf.Dictionary({"Type": "/XObject", "Subtype": "/Form",
                                               "BBox": pydyf.Array([0, 0, width, height]),
                                               "Resources": form_resources}))
-        _paint_page(form, background, height)
+        _flipped(form, height, background)
         resources["XObject"]["BG"] = form
     pages = []
-    for page, overlay in zip(document.pages, _padded(overlays, len(document.pages))):
+    for painter, overlay in zip(painters, _padded(overlays, len(painters))):
         content = Stream(fonts, rectangle, resources, images, None, profiles, intent, compress=True)
         if background is not None:
             content.draw_x_object("BG")
-        _paint_page(content, page, height)
+        _flipped(content, height, painter)
         if overlay:
             content.stream.append(overlay)
         pages.append(_serialise(content))
@@ -432,9 +491,9 @@ def paint_part(document, background=None, overlays: Iterable[bytes] = (), source
     return part, problems
 
 
-def _padded(items: Iterable[bytes], count: int) -> Iterator[bytes]:
+def _padded(items: Iterable[bytes], count: int) -> list[bytes]:
     items = list(items)
-    return iter(items + [b""] * (count - len(items)))
+    return items + [b""] * (count - len(items))
 
 
 class _PdfWriter:
@@ -492,7 +551,7 @@ class _PdfWriter:
         refs = b" ".join(b"%d 0 R" % n for n in self.nodes)
         self._object(1, b"<</Type /Catalog /Pages 2 0 R>>")
         self._object(2, b"<</Type /Pages /Kids [%s] /Count %d>>" % (refs, self.count))
-        stamp = pydyf.String(source_date().strftime("D:%Y%m%d%H%M%SZ")).data
+        stamp = pydyf.String(_pdf_date()).data
         self._object(3, b"<</Title %s /Producer (coursebuild with WeasyPrint) /CreationDate %s /ModDate %s>>"
                      % (pydyf.String(self.title).data, stamp, stamp))
         size = self.next
@@ -500,6 +559,11 @@ class _PdfWriter:
         entries = [b"0000000000 65535 f \n"] + [b"%010d 00000 n \n" % self.offsets[n] for n in range(1, size)]
         self._write(b"xref\n0 %d\n%s" % (size, b"".join(entries)))
         self._write(b"trailer\n<</Size %d /Root 1 0 R /Info 3 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (size, xref))
+
+
+@functools.lru_cache(maxsize=1)
+def _pdf_date() -> str:
+    return source_date().strftime("D:%Y%m%d%H%M%SZ")  # asks git once per process, not per file
 
 
 def write_pdf_file(path: Path, title: str, parts: Iterable[tuple[Part, Optional[list[int]]]]) -> None:
@@ -542,6 +606,7 @@ class _Job:
 class _Result:
     part: Optional[Part]
     problems: list[Problem]
+    certificates: bool = False  # a chunk of certificates, else of the sign-in sheet
 
 
 _CACHE: dict = {}  # per process: the font configuration, parsed stylesheets, background pages
@@ -578,32 +643,46 @@ def _render_job(job: _Job) -> _Result:
                     _CACHE[key] = _render(job.background, job)  # keep the document: its page refers to it
                 background = _CACHE[key].pages[0]
             document = _render(job.html, job)
-            expected = len(job.urls) or len(job.singles)
-            if expected and len(document.pages) != expected:
-                raise ContentError([Problem(job.source, 0, 0, "print-layout",
-                                            f"{expected} certificates laid out on {len(document.pages)} pages",
-                                            "theme/certificate/certificate.css must keep one certificate per page")])
-            part, problems = paint_part(document, background, (qr_overlay(u) for u in job.urls), job.source)
+            if job.urls:
+                painters = section_painters(document)
+                size = (background.width, background.height)
+                if len(painters) != len(job.urls):
+                    raise ContentError([Problem(job.source, 0, 0, "print-layout",
+                                                f"{len(job.urls)} names were laid out as {len(painters)}",
+                                                "theme/certificate/certificate.css must keep every section whole")])
+            else:
+                painters = [page_painter(page) for page in document.pages]
+                size = (document.pages[0].width, document.pages[0].height)
+            part, problems = paint_part(painters, size, page_painter(background) if background else None,
+                                        [qr_overlay(u) for u in job.urls], job.source)
     except ContentError as exc:
         return _Result(None, exc.problems)
     if problems:
         return _Result(None, problems)
     for index, (path, title) in enumerate(job.singles):
         write_pdf_file(Path(path), title, [(part, [index])])
-    return _Result(part, [])
+    return _Result(part, [], bool(job.urls))
 
 
-def _run(jobs: list[_Job], workers: int) -> Iterator[_Result]:
-    if workers <= 1 or len(jobs) <= 1:
+def _run(jobs: Iterable[_Job], workers: int) -> Iterator[_Result]:
+    """Results in job order. Jobs are made lazily and only a few run ahead, so memory stays flat
+    however big the roster is."""
+    if workers <= 1:
         yield from map(_render_job, jobs)
         return
     # spawn, not fork: Pango and fontconfig state must not be shared with a forked child
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        results = pool.map(_render_job, jobs)
+        pending: collections.deque = collections.deque()
         try:
-            yield from results
+            for job in jobs:
+                pending.append(pool.submit(_render_job, job))
+                if len(pending) > 2 * workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
         finally:
-            pool.shutdown(cancel_futures=True)
+            for future in pending:
+                future.cancel()
 
 
 def default_workers(pages: int) -> int:
@@ -616,44 +695,45 @@ def default_workers(pages: int) -> int:
 def render_cohort(course, plan: CohortPlan, out: Path, workers: Optional[int] = None) -> None:
     """Write every output file of one cohort into the empty folder `out`."""
     cohort = plan.cohort
-    root = course.root
-    css = certificate_css(root)
-    base_url = cohort.folder.as_uri() + "/"
-    source = relpath(_theme(root) / "certificate.html", root)
     issued = plan.issued
     (out / SINGLES_DIR).mkdir(parents=True)
-    background = background_html(course, cohort)
-    jobs = []
-    for start in range(0, len(issued), CHUNK):
-        chunk = issued[start:start + CHUNK]
-        jobs.append(_Job(
-            css, base_url, names_html(root, chunk), background,
-            urls=tuple(verify_url(course.config.site_url, o.number) for o in chunk),
-            singles=tuple((str(out / SINGLES_DIR / f"{safe_file_name(o.number)}.pdf"), f"วุฒิบัตร {o.number}")
-                          for o in chunk),
-            source=source))
-    sheet_css = (_theme(root) / "signin.css").read_text(encoding="utf-8")
-    trainees = cohort.trainees
-    sheet_jobs = [_Job(sheet_css, base_url, sign_in_html(course, cohort, trainees[i:i + SIGN_IN_CHUNK], i + 1),
-                       source=relpath(_theme(root) / "signin.html", root))
-                  for i in range(0, len(trainees), SIGN_IN_CHUNK)]
-    workers = default_workers(len(issued) + len(trainees) // 4) if workers is None else workers
+    pages = sign_in_pages(cohort)
+    workers = default_workers(len(issued) + len(cohort.trainees) // 3) if workers is None else workers
     problems: list[Problem] = []
     with contextlib.ExitStack() as stack:
-        prints = stack.enter_context(open(out / PRINT_FILE, "wb")) if issued else None
-        writer = _PdfWriter(prints, f"วุฒิบัตร {cohort.config.title} (ชุดพิมพ์)") if prints else None
+        prints = _PdfWriter(stack.enter_context(open(out / PRINT_FILE, "wb")),
+                            f"วุฒิบัตร {cohort.config.title} (ชุดพิมพ์)") if issued else None
         sheet = _PdfWriter(stack.enter_context(open(out / SIGN_IN_FILE, "wb")), f"ใบลงชื่อ {cohort.config.title}")
-        for index, result in enumerate(_run(jobs + sheet_jobs, workers)):
+        for result in _run(_jobs(course, cohort, issued, pages, out), workers):
             problems += result.problems
-            if result.part is None or problems:
-                continue
-            (writer if index < len(jobs) else sheet).add_part(result.part)
+            if result.part is not None and not problems:
+                (prints if result.certificates else sheet).add_part(result.part)
         if problems:
             raise ContentError(problems)
-        if writer:
-            writer.close()
+        if prints:
+            prints.close()
         sheet.close()
     write_summary(plan, out)
+
+
+def _jobs(course, cohort: Cohort, issued: list[Outcome], pages: list[dict], out: Path) -> Iterator[_Job]:
+    root = course.root
+    base_url = cohort.folder.as_uri() + "/"
+    css = certificate_css(root)
+    background = background_html(course, cohort)
+    source = relpath(_theme(root) / "certificate.html", root)
+    for start in range(0, len(issued), CHUNK):
+        chunk = issued[start:start + CHUNK]
+        yield _Job(css, base_url, names_html(root, chunk), background,
+                   urls=tuple(verify_url(course.config.site_url, o.number) for o in chunk),
+                   singles=tuple((str(out / SINGLES_DIR / f"{safe_file_name(o.number)}.pdf"), f"วุฒิบัตร {o.number}")
+                                 for o in chunk),
+                   source=source)
+    sheet_css = (_theme(root) / "signin.css").read_text(encoding="utf-8")
+    source = relpath(_theme(root) / "signin.html", root)
+    for start in range(0, len(pages), SIGN_IN_CHUNK):
+        yield _Job(sheet_css, base_url, sign_in_html(course, cohort, pages[start:start + SIGN_IN_CHUNK], len(pages)),
+                   source=source)
 
 
 def write_summary(plan: CohortPlan, out: Path) -> None:

@@ -202,10 +202,17 @@ def check_trainer_notes_closed(course: Course) -> list[Problem]:
     return problems
 
 
+def check_search_words(course: Course) -> list[Problem]:
+    """course/search-variants.yml is content too: report its mistakes in `check`, not only at build."""
+    from .search import load_search_words
+
+    return load_search_words(course.root)[1]
+
+
 def check_course(course: Course) -> list[Problem]:
     """Every check that needs the whole course loaded."""
     return [*check_texts(course), *check_links(course), *check_quiz_images(course),
-            *check_trainer_notes_closed(course)]
+            *check_trainer_notes_closed(course), *check_search_words(course)]
 
 
 def trainee_body(page: Page) -> str:

@@ -7,23 +7,25 @@ into a staging folder that replaces site/handouts/ only when every file succeede
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import urls
-from .load import Course
+from .load import Course, Module
 from .pdf import source_date, write_pdf
 from .printdoc import (
-    ModuleView, PageView, make_edition, module_view, page_view, print_dir, render_document,
+    Edition, ModuleView, PageView, make_edition, make_module_view, make_page_view, print_dir, render_document,
     template_env,
 )
 from .problems import ContentError, Problem
 from .write import replace_dir, staging_dir
 
-KINDS = ("handout", "quiz", "answers", "book", "book-trainer")
 BOOK_SOURCE = "course/course.yml"  # the book is every module; its contents are listed here
 DEFAULT_WORKERS = 2
 
@@ -52,52 +54,65 @@ class Printed:
 
 def plan_print(course: Course) -> tuple[list[PrintJob], list[Problem]]:
     """The HTML of every document, and every problem found while making it. Nothing is written."""
-    date = source_date().date()
-    edition, problems = make_edition(course, date)
+    edition, problems = make_edition(course, source_date().date())
     env = template_env(course.root)
     jobs: list[PrintJob] = []
-    chapters: dict[str, list[ModuleView]] = {"book": [], "trainer": []}
     for position, module in enumerate(course.modules, 1):
-        view, sub = module_view(course, module, position, "handout")
+        sub_jobs, sub = plan_module(course, module, position, env, edition)
+        jobs += sub_jobs
         problems += sub
-        n = view.number
-        common = dict(ed=edition, m=view)
-        jobs.append(PrintJob(urls.handout_file(module.id), f"เอกสารประกอบ บทที่ {n} {view.title}", "handout",
-                             module.id, module.page.path,
-                             render_document(env, "handout.html", doc_title=view.title, worksheets=view.worksheets,
+    sub_jobs, sub = plan_books(course, env, edition)
+    # The same image shows up in a handout and both books: report it once.
+    return jobs + sub_jobs, sorted(set(problems + sub))
+
+
+def plan_module(course: Course, module: Module, position: int, env: jinja2.Environment,
+                edition: Edition) -> tuple[list[PrintJob], list[Problem]]:
+    """A module's trainee handout, and its quiz sheet and answer key if it has a quiz."""
+    view, problems = make_module_view(course, module, position, "handout")
+    common = dict(ed=edition, m=view)
+    jobs = [PrintJob(urls.handout_file(module.id), f"เอกสารประกอบ บทที่ {view.number} {view.title}", "handout",
+                     module.id, module.page.path,
+                     render_document(env, "handout.html", doc_title=view.title, worksheets=view.worksheets,
+                                     running_doc=edition.course_title, **common))]
+    quiz = view.quiz
+    if quiz:
+        jobs.append(PrintJob(urls.quiz_sheet_file(module.id), f"{quiz.title} (กระดาษคำตอบ)", "quiz",
+                             module.id, quiz.path,
+                             render_document(env, "quiz.html", doc_title=quiz.title,
                                              running_doc=edition.course_title, **common)))
-        if view.quiz:
-            quiz = view.quiz
-            jobs.append(PrintJob(urls.quiz_sheet_file(module.id), f"{quiz.title} (กระดาษคำตอบ)", "quiz",
-                                 module.id, quiz.path,
-                                 render_document(env, "quiz.html", doc_title=quiz.title,
-                                                 running_doc=edition.course_title, **common)))
-            jobs.append(PrintJob(urls.answers_file(module.id), f"เฉลย{quiz.title} (สำหรับวิทยากร)", "answers",
-                                 module.id, quiz.path,
-                                 render_document(env, "answers.html", doc_title=f"เฉลย{quiz.title}",
-                                                 running_doc="เฉลย · สำหรับวิทยากร", **common)))
-        for edition_name in chapters:
-            chapter, sub = module_view(course, module, position, edition_name)
-            problems += sub
-            chapters[edition_name].append(chapter)
-    for edition_name, file, kind, label, running in (
+        jobs.append(PrintJob(urls.answers_file(module.id), f"เฉลย{quiz.title} (สำหรับวิทยากร)", "answers",
+                             module.id, quiz.path,
+                             render_document(env, "answers.html", doc_title=f"เฉลย{quiz.title}",
+                                             running_doc="เฉลย · สำหรับวิทยากร", **common)))
+    return jobs, problems
+
+
+def plan_books(course: Course, env: jinja2.Environment, edition: Edition) -> tuple[list[PrintJob], list[Problem]]:
+    """The trainee book and the trainer edition (trainer notes and every answer key added)."""
+    jobs: list[PrintJob] = []
+    problems: list[Problem] = []
+    for name, file, kind, label, running in (
             ("book", urls.BOOK_FILE, "book", "ฉบับผู้เรียน", edition.course_title),
             ("trainer", urls.TRAINER_BOOK_FILE, "book-trainer", "ฉบับวิทยากร", "ฉบับวิทยากร · ไม่แจกผู้เรียน")):
+        chapters: list[ModuleView] = []
+        for position, module in enumerate(course.modules, 1):
+            chapter, sub = make_module_view(course, module, position, name)
+            chapters.append(chapter)
+            problems += sub
         pages: list[PageView] = []
         for page in course.pages:
-            view, sub = page_view(course, page, edition_name)
-            problems += sub
+            view, sub = make_page_view(course, page, name)
             pages.append(view)
+            problems += sub
         title = f"{course.config.title} {label}"
         jobs.append(PrintJob(file, title, kind, None, BOOK_SOURCE,
                              render_document(env, "book.html", doc_title=title, ed=edition, running_doc=running,
-                                             modules=chapters[edition_name], pages=pages,
-                                             trainer=edition_name == "trainer")))
-    # The same image shows up in a handout and both books: report it once.
-    return jobs, sorted(set(problems))
+                                             modules=chapters, pages=pages, trainer=name == "trainer")))
+    return jobs, problems
 
 
-def print_css(course: Course) -> str:
+def read_print_css(course: Course) -> str:
     return (print_dir(course.root) / "print.css").read_text(encoding="utf-8")
 
 
@@ -114,22 +129,20 @@ def render_job(job: PrintJob, out: Path, css: str, base_url: str) -> tuple[Print
 
 
 def render_jobs(jobs: list[PrintJob], out: Path, css: str, base_url: str, workers: int) -> list[Printed]:
-    """Render every job; raise one ContentError with every problem if any failed."""
+    """Render every job (in plan order in the result); one ContentError with every problem if any failed."""
+    render = functools.partial(render_job, out=out, css=css, base_url=base_url)
     # Longest documents first, so that the two books do not end up last on one worker.
-    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].html))
-    ordered = [jobs[i] for i in order]
+    ordered = sorted(jobs, key=lambda job: -len(job.html))
     if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(render_job, ordered, *zip(*[(out, css, base_url)] * len(ordered))))
+            results = list(pool.map(render, ordered))
     else:
-        results = [render_job(job, out, css, base_url) for job in ordered]
+        results = [render(job) for job in ordered]
     problems = sorted({p for _, sub in results for p in sub})
     if problems:
         raise ContentError(problems)
-    printed: list[Printed] = [None] * len(jobs)  # type: ignore[list-item]
-    for index, (result, _) in zip(order, results):
-        printed[index] = result
-    return printed
+    by_file = {printed.file: printed for printed, _ in results}
+    return [by_file[job.file] for job in jobs]
 
 
 def write_manifest(printed: list[Printed], out: Path) -> None:
@@ -144,7 +157,7 @@ def build_handouts(course: Course, workers: int | None = None) -> list[str]:
     if problems:
         raise ContentError(problems)
     dest = course.root / "site" / urls.HANDOUT_DIR
-    css = print_css(course)
+    css = read_print_css(course)
     base_url = print_dir(course.root).as_uri() + "/"
     workers = workers or min(DEFAULT_WORKERS, os.cpu_count() or 1)
     with staging_dir(dest) as tmp:

@@ -528,7 +528,7 @@ _PROGRESS_TEMPLATE = """\
 <p class="osd-progress__note">คะแนนแบบทดสอบเก็บไว้ในเครื่องนี้เท่านั้น หน้านี้เป็น<strong>บันทึกเพื่อทบทวนตนเอง ไม่ใช่เอกสารรับรอง</strong> ใครก็แก้ไขได้ จึงใช้ยืนยันผลการอบรมอย่างเป็นทางการไม่ได้</p>
 <p class="osd-progress__count" data-progress-count>ผ่านแล้ว 0 จาก {{ quiz_count }} แบบทดสอบ</p>
 <table class="osd-progress__table">
-<thead><tr><th scope="col">บทเรียน</th><th scope="col">คะแนนที่ดีที่สุด</th><th scope="col">ผล</th></tr></thead>
+<thead><tr><th scope="col">บทเรียน</th><th scope="col">คะแนนสูงสุด</th><th scope="col">ผล</th></tr></thead>
 <tbody>
 {%- for row in rows %}
 <tr data-progress-row="{{ row.id }}"{% if not row.quiz %} data-no-quiz{% endif %}>
@@ -603,7 +603,22 @@ def file_url(href: str) -> str:
     return path + rest
 
 
-def rewrite_links(html: str) -> str:
+_MATERIAL_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+
+
+def _without_instant_navigation(match: re.Match) -> str:
+    config = json.loads(match.group(2))
+    config["features"] = [f for f in config.get("features", []) if not f.startswith("navigation.instant")]
+    return match.group(1) + json.dumps(config).replace("</", "<\\/") + match.group(3)
+
+
+def file_page(html: str) -> str:
+    """A page of the trainers' copy: folder links made file links, instant navigation off.
+
+    Material skips instant navigation on file://, but with the feature on it then never announces
+    the page (document$), so quiz.js and progress.js would not start.
+    """
+    html = _MATERIAL_CONFIG.sub(_without_instant_navigation, html, count=1)
     return _HREF.sub(lambda m: m.group(1) + file_url(m.group(2)) + m.group(3), html)
 
 
@@ -611,7 +626,8 @@ def file_search_index(index_json: str) -> str:
     """search/search_index.js: Material reads `__index` from it on file:// (no fetch there)."""
     index = json.loads(index_json)
     for doc in index.get("docs", []):
-        doc["location"] = file_url(doc.get("location", "")) if doc.get("location") else "index.html"
+        # Locations are relative to the site root, where "" and "#modules" mean the home page.
+        doc["location"] = file_url("./" + doc.get("location", "")).removeprefix("./")
     return "var __index = " + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 
@@ -658,12 +674,13 @@ def write_offline_zip(course: Course, root: Path) -> Path:
 
     try:
         with zipfile.ZipFile(partial, "w") as zf:
-            add(zf, "อ่านก่อน.txt", _README.format(title=course.config.title, folder=folder, date=date,
-                                                     version=info.get("version", "-")).encode())
+            # An ASCII name and a BOM with CRLF: old Windows unzippers and Notepad still show Thai.
+            readme = _README.format(title=course.config.title, folder=folder, date=date, version=info.get("version", "-"))
+            add(zf, "README.txt", readme.replace("\n", "\r\n").encode("utf-8-sig"))
             for path in offline_zip_files(site):
                 data = (site / path).read_bytes()
                 if path.endswith(".html"):
-                    data = rewrite_links(data.decode("utf-8")).encode("utf-8")
+                    data = file_page(data.decode("utf-8")).encode("utf-8")
                 add(zf, path, data)
                 if path == "search/search_index.json":
                     add(zf, "search/search_index.js", file_search_index(data.decode("utf-8")).encode("utf-8"))

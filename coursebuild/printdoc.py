@@ -29,8 +29,6 @@ from .problems import Problem
 from .site import format_duration, needed_to_pass
 from .thai import number, thai_date, thai_digits
 
-EDITIONS = ("handout", "book", "trainer")  # trainee handout, trainee book, trainer book
-
 # Thai names for admonition kinds: printed in every box title so that a black-and-white copy still
 # says what kind of box it is, and so that untitled boxes do not print Markdown's English "Note".
 KIND_LABELS = {
@@ -87,7 +85,7 @@ _EXTERNAL_LINK = re.compile(r'<a href="(https?://[^"]+)"([^>]*)>(.*?)</a>', re.S
 _ACTIVITY_TITLE = re.compile(r'^\s*(?:!!!|\?\?\?\+?)\s+activity(?:\s+"(?P<title>[^"]*)")?')
 
 
-def inline_markdown(root: Path, text: str) -> Markup:
+def render_inline(root: Path, text: str) -> Markup:
     """One line of Markdown (an objective, a quiz choice) without the wrapping <p>."""
     out = render_markdown(root, text).strip()
     if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
@@ -115,16 +113,16 @@ class PaperLinks:
     course: Course
     in_book: bool
 
-    def anchor(self, page: Page, fragment: str) -> str:
+    def rewrite_id(self, page: Page, fragment: str) -> str:
         return f"{section_id(page.name)}--{fragment}" if self.in_book else fragment
 
-    def href(self, page: Page, target: str) -> str:
+    def rewrite_href(self, page: Page, target: str) -> str:
         parts = urlsplit(target)
         if parts.scheme or parts.netloc or target.startswith("mailto:"):
             return target
         fragment = unquote(parts.fragment)
         if not parts.path:
-            return "#" + self.anchor(page, fragment) if fragment else target
+            return "#" + self.rewrite_id(page, fragment) if fragment else target
         name = posixpath.normpath(posixpath.join(posixpath.dirname(page.name), unquote(parts.path)))
         if self.in_book:
             if name == "index.md":
@@ -140,7 +138,7 @@ class PaperLinks:
         return urls.absolute(self.course.config.site_url, path) + (f"#{parts.fragment}" if parts.fragment else "")
 
 
-def paper_html(course: Course, page: Page, body: str, links: PaperLinks) -> tuple[Markup, list[Problem]]:
+def render_for_paper(course: Course, page: Page, body: str, links: PaperLinks) -> tuple[Markup, list[Problem]]:
     """Render a page body (already stripped of what this edition must not show) for print."""
     rendered = render_markdown(course.root, body)
     rendered = _HEADERLINK.sub("", rendered)
@@ -153,11 +151,11 @@ def paper_html(course: Course, page: Page, body: str, links: PaperLinks) -> tupl
     def rewrite(match: re.Match) -> str:
         attr, value = match.group(1), html.unescape(match.group(2))
         if attr == "id":
-            value = links.anchor(page, value)
+            value = links.rewrite_id(page, value)
         elif attr == "href":
-            value = links.href(page, value)
+            value = links.rewrite_href(page, value)
         else:
-            value = image_url(course, page, value, problems)
+            value = resolve_image(course, page, value, problems)
         return f'{attr}="{html.escape(value)}"'
 
     rendered = re.sub(r"<[a-z][^>]*>", lambda tag: _ATTR.sub(rewrite, tag.group(0)), rendered)
@@ -165,7 +163,7 @@ def paper_html(course: Course, page: Page, body: str, links: PaperLinks) -> tupl
     return Markup(rendered), problems
 
 
-def image_url(course: Course, page: Page, src: str, problems: list[Problem]) -> str:
+def resolve_image(course: Course, page: Page, src: str, problems: list[Problem]) -> str:
     """A lesson image as a file URL, or a problem naming the lesson line if it is missing."""
     if urlsplit(src).scheme:
         line, column = locate(page, src)
@@ -309,7 +307,7 @@ def make_edition(course: Course, date: dt.date) -> tuple[Edition, list[Problem]]
     return edition, problems
 
 
-def qr_data_uri(url: str) -> str:
+def draw_qr(url: str) -> str:
     """A QR code as an inline SVG (made here, nothing fetched). Sized by CSS through its viewBox."""
     return segno.make(url, error="m").svg_data_uri(scale=1, unit="mm", border=4, dark="#000", light="#fff")
 
@@ -322,7 +320,7 @@ def split_activity(block: str) -> tuple[str, str]:
     return title, textwrap.dedent(rest)
 
 
-def lesson_body(module: Module, edition: str) -> tuple[str, list[tuple[str, str]]]:
+def prepare_lesson(module: Module, edition: str) -> tuple[str, list[tuple[str, str]]]:
     """The Markdown a given edition prints, and the activities taken out for worksheets.
 
     Handouts move each activity to a worksheet page at the end and leave a pointer to it, so the
@@ -345,14 +343,15 @@ def lesson_body(module: Module, edition: str) -> tuple[str, list[tuple[str, str]
     return "\n".join(lines), activities
 
 
-def module_view(course: Course, module: Module, position: int, edition: str) -> tuple[ModuleView, list[Problem]]:
+def make_module_view(course: Course, module: Module, position: int, edition: str) -> tuple[ModuleView, list[Problem]]:
+    """A module as one edition prints it: "handout" (trainee handout), "book" or "trainer" (book)."""
     root, meta, numerals = course.root, module.meta, course.config.thai_numerals
     links = PaperLinks(course, in_book=edition != "handout")
-    body, activities = lesson_body(module, edition)
-    lesson_html, problems = paper_html(course, module.page, body, links)
+    body, activities = prepare_lesson(module, edition)
+    lesson_html, problems = render_for_paper(course, module.page, body, links)
     worksheets = []
     for index, (title, text) in enumerate(activities, 1):
-        sheet_html, sub = paper_html(course, module.page, text, links)
+        sheet_html, sub = render_for_paper(course, module.page, text, links)
         problems += sub
         worksheets.append(Worksheet(f"worksheet-{index}", title, sheet_html))
     quiz = course.quizzes.get(module.id)
@@ -371,12 +370,12 @@ def module_view(course: Course, module: Module, position: int, edition: str) -> 
         id=module.id, number=shown_number, title=meta.title,
         running=f"บทที่ {shown_number} {meta.title}", anchor=section_id(module.page.name),
         facts=_digits(" · ".join(facts), numerals),
-        objectives=[inline_markdown(root, o) for o in meta.objectives],
-        key_points=[inline_markdown(root, k) for k in meta.key_points],
+        objectives=[render_inline(root, o) for o in meta.objectives],
+        key_points=[render_inline(root, k) for k in meta.key_points],
         references=[(r.title, r.url) for r in meta.references],
         lesson_html=lesson_html, worksheets=worksheets,
-        lesson_url=lesson_url, lesson_qr=qr_data_uri(lesson_url),
-        quiz_url=quiz_url, quiz_qr=qr_data_uri(quiz_url) if quiz else "",
+        lesson_url=lesson_url, lesson_qr=draw_qr(lesson_url),
+        quiz_url=quiz_url, quiz_qr=draw_qr(quiz_url) if quiz else "",
         quiz=quiz_view)
     return view, problems
 
@@ -394,10 +393,10 @@ def make_quiz_view(course: Course, quiz: Quiz) -> tuple[QuizView, list[Problem]]
                                         f"question {q.id}: image '{q.image.src}' does not exist",
                                         "paths are relative to the quiz file, e.g. ../course/images/x.svg"))
             image_src, image_alt = file.as_uri(), q.image.alt
-        choices = [ChoiceView(CHOICE_LETTERS[i], inline_markdown(root, c.text), c.correct,
-                              inline_markdown(root, c.feedback) if c.feedback else Markup(""))
+        choices = [ChoiceView(label_choice(i, numerals), render_inline(root, c.text), c.correct,
+                              render_inline(root, c.feedback) if c.feedback else Markup(""))
                    for i, c in enumerate(q.choices)]
-        questions.append(QuestionView(number(index, numerals), q.type, inline_markdown(root, q.prompt),
+        questions.append(QuestionView(number(index, numerals), q.type, render_inline(root, q.prompt),
                                       image_src, image_alt, choices, Markup(render_markdown(root, q.explanation))))
     total = len(questions)
     view = QuizView(quiz.data.title, quiz.path, number(total, numerals), number(quiz.pass_mark, numerals),
@@ -405,9 +404,14 @@ def make_quiz_view(course: Course, quiz: Quiz) -> tuple[QuizView, list[Problem]]
     return view, problems
 
 
-def page_view(course: Course, page: Page, edition: str) -> tuple[PageView, list[Problem]]:
+def label_choice(index: int, numerals: bool) -> str:
+    """ก ข ค ง … as on Thai exam papers; past ญ, a number."""
+    return CHOICE_LETTERS[index] if index < len(CHOICE_LETTERS) else number(index + 1, numerals)
+
+
+def make_page_view(course: Course, page: Page, edition: str) -> tuple[PageView, list[Problem]]:
     body = page.body if edition == "trainer" else strip_admonitions(page.body, "trainer")
-    body_html, problems = paper_html(course, page, body, PaperLinks(course, in_book=True))
+    body_html, problems = render_for_paper(course, page, body, PaperLinks(course, in_book=True))
     return PageView(section_id(page.name), page.title, body_html), problems
 
 

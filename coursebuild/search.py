@@ -7,11 +7,12 @@ U+200B, which mkdocs.yml lists as a search separator, so the page needs no Thai 
 How the words are cut decides what a trainee can find, because lunr matches a query term against
 the start of an index token only. A phone cuts text with ICU, whose Thai dictionary keeps fewer
 compounds than PyThaiNLP's: ICU reads อาสา|สมัคร and รู้|เท่า|ทัน where newmm keeps อาสาสมัคร
-and รู้เท่าทัน. So the index is cut where either would cut (see ThaiSegmenter), and the query
-script (theme/assets/thai-search.js) rebuilds each query from the index's own tokens.
+and รู้เท่าทัน. So the index is cut as ICU cuts, mended with newmm (see ThaiSegmenter), and the
+query script (theme/assets/thai-search.js) rebuilds each query from the index's own tokens.
 
-The course file course/search-variants.yml adds words the dictionary lacks (แอป) and the everyday
-spellings trainees type (แอพ, ดิจิตอล); the spellings are inlined into the query script.
+The course file course/search-variants.yml adds words the cutter reads wrongly (เอกสารประกอบ) and
+the everyday spellings trainees type (แอพ, ดิจิตอล); the spellings are inlined into the query
+script, so the page fetches nothing more.
 """
 from __future__ import annotations
 
@@ -39,7 +40,6 @@ _THAI_WORD = re.compile(f"^[{_THAI}]+$")
 # A Thai letter touching a Latin letter or digit ("1ก้าว", "แอปThaiD"): two tokens, not one.
 _OTHER = "A-Za-z0-9\u0e50-\u0e59"
 _SCRIPT_CHANGE = re.compile(f"(?<=[{_THAI}])(?=[{_OTHER}])|(?<=[{_OTHER}])(?=[{_THAI}])")
-_TAG = re.compile(r"<[^>]*>")
 # A piece cut off a word must be at least this long: single letters (ป, ร) are not words.
 _MIN_PIECE = 2
 
@@ -164,13 +164,17 @@ def _read_groups(node: Located | None, rel: str, problems: list[Problem]) -> lis
 
 @functools.lru_cache(maxsize=4)
 def _dictionaries(extra: frozenset[str]) -> tuple[frozenset[str], object, _WordTrie]:
-    """PyThaiNLP's word list and ICU's (PyThaiNLP ships ICU's thaidict), each with the course's words."""
+    """PyThaiNLP's word list with the course's words, and ICU's as the phone has it.
+
+    PyThaiNLP ships ICU's thaidict. The course's words go to newmm only: ICU's reading must stay
+    the phone's, and newmm's list is the one that decides where ICU's reading is no word.
+    """
     from pythainlp.corpus import thai_words
     from pythainlp.corpus.icu import thai_icu_words
     from pythainlp.util import dict_trie
 
     newmm_words = frozenset(thai_words()) | extra
-    icu_words = frozenset(thai_icu_words()) | extra
+    icu_words = frozenset(thai_icu_words())
     return newmm_words | icu_words, dict_trie(newmm_words), _WordTrie(icu_words)
 
 
@@ -325,11 +329,6 @@ def icu_words(run: str, trie: _WordTrie) -> list[str]:
     return words
 
 
-def index_tokens(text: str) -> list[str]:
-    """The Thai tokens lunr will see in one field of the segmented index."""
-    return [t for t in re.split(f"[^{_THAI}]+", _TAG.sub(" ", text)) if t]
-
-
 def _check_separator(config: dict) -> list[Problem]:
     separator = config.get("separator", "")
     try:
@@ -360,9 +359,10 @@ def prepare_search_index(course: Course, site: Path) -> None:
     problems += _check_separator(index.get("config", {}))
     script = site / SCRIPT
     script_text = script.read_text(encoding="utf-8") if script.is_file() else ""
-    if SCRIPT_MARKER not in script_text:
+    home = site / "index.html"
+    if SCRIPT_MARKER not in script_text or not home.is_file() or SCRIPT not in home.read_text(encoding="utf-8"):
         problems.append(Problem("mkdocs.yml", 0, 0, "search-config",
-                                f"{SCRIPT} is missing from the built site, or lacks its {SCRIPT_MARKER} placeholder",
+                                f"the pages do not load {SCRIPT}, or it lacks its {SCRIPT_MARKER} placeholder",
                                 "list assets/thai-search.js under extra_javascript; without it Thai queries "
                                 "are not cut into words"))
     if problems:

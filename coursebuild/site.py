@@ -156,8 +156,8 @@ def home_markdown(course: Course) -> str:
         rows.append(
             f'<li class="osd-modules__item" data-module-id="{module.id}">'
             f'<a class="osd-modules__link" href="{urls.module_path(module.id)}">'
-            f'<span class="osd-modules__number">{number}</span>'
-            f'<span class="osd-modules__title">{_escape(module.meta.title)}</span></a>'
+            f'<span class="osd-modules__number">{number}</span> '
+            f'<span class="osd-modules__title">{_escape(module.meta.title)}</span></a> '
             f'<span class="osd-modules__meta">{format_duration(module.meta.duration)}'
             + (f' · <a href="{urls.quiz_path(module.id)}">แบบทดสอบ</a>' if quiz else "")
             + f' <span class="osd-module-status" data-module-progress="{module.id}"></span></span></li>')

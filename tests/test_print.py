@@ -19,9 +19,9 @@ from conftest import build, copy_course
 from PIL import Image, ImageChops, ImageStat
 
 from coursebuild import urls
-from coursebuild.handouts import build_handouts
+from coursebuild.handouts import build_handouts, plan_print, read_print_css
 from coursebuild.load import load_course
-from coursebuild.pdf import write_pdf
+from coursebuild.pdf import font_face_css, write_pdf
 from coursebuild.printdoc import glue_thai, glue_thai_html
 from coursebuild.problems import ContentError
 
@@ -217,6 +217,72 @@ def test_page_looks_like_the_reference_image(printed, tmp_path, name, file, page
     assert actual.size == expected.size
     difference = ImageStat.Stat(ImageChops.difference(actual, expected)).mean[0]
     assert difference <= GOLDEN_TOLERANCE, f"{name} differs by {difference:.2f} grey levels on average"
+
+
+def test_wide_tables_long_addresses_and_big_images_stay_inside_the_side_margins(tmp_path):
+    root = copy_course("minimal", tmp_path)
+    lesson = root / "course" / "modules" / "fake-news.md"
+    long_url = "https://www.example.go.th/" + "ข่าวปลอม/" * 12 + "a" * 150
+    wide_row = "| " + " | ".join(["ศูนย์ต่อต้านข่าวปลอมประเทศไทย"] * 6) + " |"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n".join([
+        "", f"ดูที่ [ประกาศ]({long_url}) และ {'ก' * 120}", "",
+        "| " + " | ".join("abcdef") + " |", "|" + "---|" * 6, wide_row, wide_row, "",
+        '<img alt="ภาพกว้าง" src="../images/steps.svg" style="width: 400mm">', ""]), encoding="utf-8")
+    course, _ = load_course(root)
+    build_handouts(course)
+    for pdf in (root / "site" / "handouts").glob("*.pdf"):
+        prefix = tmp_path / pdf.stem
+        subprocess.run(["pdftoppm", "-r", "30", "-gray", "-png", str(pdf), str(prefix)], check=True)
+        for png in tmp_path.glob(f"{pdf.stem}-*.png"):
+            page = Image.open(png).convert("L")
+            per_mm = page.width / 210
+            # The side margins are 20 mm (left) and 18 mm (right); check from 2 mm in to 1 mm short.
+            for left, right in ((2, 19), (210 - 17, 210 - 2)):
+                strip = page.crop((int(left * per_mm), 0, int(right * per_mm), page.height))
+                assert strip.getextrema()[0] > 200, f"ink in the side margin of {png.name}"
+
+
+def test_no_page_ends_with_a_heading(tmp_path):
+    root = copy_course("minimal", tmp_path)
+    lesson = root / "course" / "modules" / "fake-news.md"
+    # Sections of every length, so that without break-after: avoid some heading lands at a page foot.
+    sections = [f"## หัวข้อที่ {n}\n\n" + "ข้อความในย่อหน้าสำหรับทดสอบการแบ่งหน้า " * (3 + n % 7) + "\n"
+                for n in range(40)]
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n" + "\n".join(sections), encoding="utf-8")
+    course, _ = load_course(root)
+    jobs, problems = plan_print(course)
+    assert problems == []
+    for job in jobs:
+        if job.module in ("fake-news", None) and job.kind in ("handout", "book"):
+            document = layout(job.html, course)
+            ends = [page_ending(page) for page in document.pages]
+            assert not [n for n, tag in enumerate(ends, 1) if tag in ("h1", "h2", "h3", "h4")], (job.file, ends)
+
+
+def layout(html: str, course):
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    sheets = [CSS(string=font_face_css(), font_config=fonts), CSS(string=read_print_css(course), font_config=fonts)]
+    return HTML(string=html).render(stylesheets=sheets, font_config=fonts)
+
+
+def page_ending(page) -> str:
+    """The element whose text line or image is drawn last in the page body (not the margin boxes).
+
+    Uses WeasyPrint's layout tree (Page._page_box): pdftotext cannot tell a 17 pt heading from text.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    def walk(box):  # anonymous boxes carry their parent's element_tag
+        for child in getattr(box, "children", []):
+            if isinstance(child, (boxes.LineBox, boxes.ReplacedBox)):
+                yield box.element_tag
+            elif isinstance(child, boxes.ParentBox):
+                yield from walk(child)
+
+    return list(walk(page._page_box.children[0]))[-1]
 
 
 # --- reproducible and strict ----------------------------------------------------------------------

@@ -49,9 +49,10 @@ def test_newmm_words_inside_an_icu_word_are_cut_too(cutter):
     assert tokens(cutter, "ไม่ใช่ของจริง") == ["ไม่", "ใช่", "ของ", "จริง"]
 
 
-def test_course_words_teach_the_cutter_a_loanword():
-    assert tokens(ThaiSegmenter(), "ดูยูทูบทุกวัน") == ["ดู", "ยู", "ทูบ", "ทุก", "วัน"]
-    assert tokens(ThaiSegmenter(frozenset({"ยูทูบ"})), "ดูยูทูบทุกวัน") == ["ดู", "ยูทูบ", "ทุก", "วัน"]
+def test_course_words_teach_the_cutter():
+    # A loanword neither word list has: ICU reads pieces that are no words, newmm needs the entry.
+    assert tokens(ThaiSegmenter(), "เปิดติ๊กต็อก") == ["เปิด", "ติ๊ก", "ต็อก"]
+    assert tokens(ThaiSegmenter(frozenset({"ติ๊กต็อก"})), "เปิดติ๊กต็อก") == ["เปิด", "ติ๊กต็อก"]
 
 
 def test_thai_touching_latin_or_digits_is_cut_and_markup_is_kept(cutter):
@@ -83,7 +84,7 @@ def test_spelling_groups_and_words_load_from_the_course_file():
     assert {"เวปไซต์", "เว็ปไซต์"} <= set(groups["เว็บไซต์"])
     assert "ไลน์" in groups["LINE"]
     assert {"Facebook", "เฟสบุ๊ค"} <= set(groups["เฟซบุ๊ก"])
-    assert "ยูทูบ" in words.words
+    assert "ติ๊กต็อก" in words.words
 
 
 def test_mistakes_in_the_spellings_file_point_at_their_line(tmp_path):
@@ -127,6 +128,7 @@ def fake_site(tmp_path: Path, separator: str, lang: list[str]) -> Path:
     (site / "search" / "search_index.json").write_text(json.dumps(
         {"config": {"lang": lang, "separator": separator}, "docs": [{"location": "", "title": "ข่าวปลอม", "text": ""}]}))
     (site / "assets" / "thai-search.js").write_text(f"var GROUPS = {SCRIPT_MARKER};")
+    (site / "index.html").write_text('<script src="assets/thai-search.js"></script>')
     return site
 
 

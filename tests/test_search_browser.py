@@ -7,6 +7,7 @@ are shown to be able to fail.
 """
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -14,9 +15,11 @@ from urllib.parse import quote, urlsplit
 import pytest
 from conftest import ROOT, StaticServer, copy_course
 
-from bench.search import build_ours, build_stock, icu_words, sample_words, search_pages
+from bench.search import build_ours, build_stock, sample_words, search_pages
+from coursebuild.search import load_search_words
 
-SCREENSHOT_DIR = None  # set to a Path to keep the screenshots for a look
+# SEARCH_SCREENSHOTS=/some/dir keeps the results screenshot there, to look at it.
+SCREENSHOT_DIR = Path(os.environ["SEARCH_SCREENSHOTS"]) if os.environ.get("SEARCH_SCREENSHOTS") else None
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +171,8 @@ def test_query_rewrite(sites, phone):
 def test_every_word_of_the_course_is_found(sites, phone):
     """ICU's words (Chromium's own Intl.Segmenter) and newmm's, from every unspaced phrase."""
     phone.goto(sites["ours"])
-    samples, _ = sample_words(phone, sites["stock-root"] / "site", frozenset(), 10_000, seed=1)
+    course_words = load_search_words(sites["ours-root"])[0].words
+    samples, _ = sample_words(phone, sites["stock-root"] / "site", course_words, 10_000, seed=1)
     assert len(samples) > 100
     pages, _ = search_pages(phone, sites["ours"], sorted({s.word for s in samples}))
     missed = [(s.word, s.segmenter, s.page) for s in samples if s.page not in pages[s.word]]
@@ -202,7 +206,7 @@ def test_results_show_thai_text_with_highlights(sites, phone, tmp_path):
     phone.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000
     # Following a result highlights the words on the lesson page (Material's search.highlight).
-    phone.locator("a.md-search-result__link[href*='fake-news']").first.click()
-    phone.wait_for_url("**/modules/fake-news/**")
+    phone.locator("a.md-search-result__link[href*='modules/fake-news/']").first.click()
+    phone.wait_for_url("**/modules/fake-news/**", wait_until="commit")
     phone.wait_for_selector("article mark[data-md-highlight]")
     assert "ข่าว" in phone.locator("article mark[data-md-highlight]").first.inner_text()

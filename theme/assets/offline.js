@@ -108,12 +108,14 @@
       "display:flex;flex-wrap:wrap;align-items:center;gap:.4rem .8rem;padding:.6rem .8rem;border-radius:.4rem;",
       "background:#17365d;color:#fff;box-shadow:0 .2rem .8rem #0000004d;font-size:.8rem;line-height:1.5}",
       ".osd-update__text{flex:1 1 10rem;margin:0}",
+      "body.osd-has-update{padding-bottom:8rem}",  /* so the bar never hides the end of a page */
       ".osd-update__text strong{display:block;font-size:1.1em}",
       ".osd-update button{flex:none;min-height:2.4rem;padding:.3rem .9rem;border:0;border-radius:.2rem;",
       "background:#f2b632;color:#0f2542;font:inherit;font-weight:700;cursor:pointer}",
       ".osd-update button:focus-visible{outline:3px solid #fff;outline-offset:2px}"
     ].join("\n");
-    (document.head || document.documentElement).appendChild(style);
+    /* In the body: Material's instant navigation drops head elements the next page lacks. */
+    (document.body || document.documentElement).appendChild(style);
   }
 
   function el(tag, attrs, children) {
@@ -139,7 +141,8 @@
   /* --- state, and the control on the home page ------------------------------------------- */
 
   var SUPPORTED = !FILE && "serviceWorker" in navigator && window.isSecureContext;
-  var state = { phase: FILE ? "file" : SUPPORTED ? "checking" : "unsupported", info: null, progress: null, cached: null };
+  var state = { phase: FILE ? "file" : SUPPORTED ? "checking" : window.isSecureContext ? "unsupported" : "insecure",
+                info: null, progress: null, cached: null };
   var registration = null;
   var hadController = SUPPORTED && !!navigator.serviceWorker.controller;
   var reloading = false;
@@ -182,6 +185,9 @@
       parts.push(button);
     } else if (state.phase === "unsupported") {
       parts.push(el("p", { "class": "osd-offline__state", text: "เบราว์เซอร์นี้เก็บไว้อ่านแบบออฟไลน์ไม่ได้ ลองเปิดด้วย Chrome" }));
+    } else if (state.phase === "insecure") {
+      /* Browsers allow offline storage only on https (or this computer): e.g. not http://192.168.x.x */
+      parts.push(el("p", { "class": "osd-offline__state", text: "เก็บไว้อ่านแบบออฟไลน์ได้เฉพาะเมื่อเปิดเว็บไซต์ผ่าน https" }));
     } else if (state.phase === "file") {
       parts.push(el("p", { "class": "osd-offline__state", "data-ok": true, text: "✓ ฉบับในเครื่อง เปิดจากไฟล์ ไม่ต้องใช้อินเทอร์เน็ต" }));
     } else {
@@ -269,6 +275,7 @@
       setTimeout(function () { location.reload(); }, 5000);  /* should the switch never come */
     });
     document.body.appendChild(bar);
+    document.body.classList.add("osd-has-update");
   }
 
   function register() {

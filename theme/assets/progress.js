@@ -409,6 +409,8 @@
       ".md-typeset .osd-progress__table{display:table;width:100%;font-size:.9em}",
       ".md-typeset .osd-progress__table th,.md-typeset .osd-progress__table td{padding:.5em .5em;vertical-align:top}",
       ".osd-progress__table th[scope=row]{font-weight:400}",
+      ".md-typeset .osd-progress__table th{text-align:left}",
+      ".osd-progress__table td{white-space:nowrap}",
       ".osd-progress__table small{display:block;color:var(--md-default-fg-color--light)}",
       ".osd-progress__table td[data-state=passed]{color:#1e6b3a;font-weight:700}",
       ".osd-progress__table td[data-state=failed]{color:#8a3b00;font-weight:700}",
@@ -427,7 +429,9 @@
       ".osd-summary__kicker{margin:.4rem 0 0;color:#17365d;font-weight:700}",
       ".osd-summary h2{margin:.3rem 0 .2rem;font-size:1.35rem;line-height:1.4;color:#17365d;clear:both}",
       ".osd-summary__name{margin:0;font-size:1.25rem;font-weight:700}",
-      ".osd-summary__count{margin:.8rem 0;padding:.6rem .8rem;border-radius:.3rem;background:#17365d;color:#fff;font-size:1.3rem}",
+      ".osd-summary__count{margin:.8rem 0;padding:.6rem .8rem;border-radius:.3rem;background:#17365d;color:#fff}",
+      ".osd-summary__count span{white-space:nowrap}",
+      ".osd-summary__count strong{font-size:1.5rem;margin-right:.4rem}",
       ".osd-summary__list{list-style:none;margin:0;padding:0}",
       ".osd-summary__list li{display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 .8rem;padding:.5rem 0;border-bottom:1px solid #0000002e}",
       ".osd-summary__score{font-weight:700;white-space:nowrap}",
@@ -438,7 +442,8 @@
       ".osd-summary__disclaimer{margin:0;padding:.5rem .8rem;border:2px solid #8a3b00;border-radius:.3rem;color:#8a3b00;font-weight:700}",
       "@media print{.osd-summary{position:static}.osd-summary__close{display:none}}"
     ].join("\n");
-    document.head.appendChild(style);
+    /* In the body: Material's instant navigation drops head elements the next page lacks. */
+    document.body.appendChild(style);
   }
 
   /* --- the page --------------------------------------------------------------------------- */
@@ -496,8 +501,9 @@
         el("p", { "class": "osd-summary__kicker", text: "สรุปความก้าวหน้า" }),
         el("h2", { id: "osd-summary-title", text: courseTitle(root) }),
         name ? el("p", { "class": "osd-summary__name", text: name }) : null,
-        el("p", { "class": "osd-summary__count", "data-summary-count": true,
-                  text: "ผ่านแล้ว " + passedCount(cfg, data) + " จาก " + ids.length + " แบบทดสอบ" }),
+        el("p", { "class": "osd-summary__count", "data-summary-count": true }, [
+          el("strong", { text: "ผ่านแล้ว " + passedCount(cfg, data) + " จาก " + ids.length }), " ",
+          el("span", { text: "แบบทดสอบ" })]),
         list,
         el("p", { "class": "osd-summary__when", text: "แสดงเมื่อ " + thaiDate(new Date().toISOString(), true) + " น." }),
         el("p", { "class": "osd-summary__disclaimer", text: "บันทึกเพื่อทบทวนตนเอง ไม่ใช่เอกสารรับรอง" })])]);
