@@ -561,9 +561,13 @@ class _PdfWriter:
         self._write(b"trailer\n<</Size %d /Root 1 0 R /Info 3 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (size, xref))
 
 
-@functools.lru_cache(maxsize=1)
 def _pdf_date() -> str:
-    return source_date().strftime("D:%Y%m%d%H%M%SZ")  # asks git once per process, not per file
+    return _source_date(os.environ.get("SOURCE_DATE_EPOCH"))
+
+
+@functools.lru_cache(maxsize=4)
+def _source_date(_epoch: Optional[str]) -> str:
+    return source_date().strftime("D:%Y%m%d%H%M%SZ")  # asks git once, not once per file
 
 
 def write_pdf_file(path: Path, title: str, parts: Iterable[tuple[Part, Optional[list[int]]]]) -> None:

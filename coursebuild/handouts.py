@@ -146,7 +146,7 @@ def render_jobs(jobs: list[PrintJob], out: Path, css: str, base_url: str, worker
 
 
 def write_manifest(printed: list[Printed], out: Path) -> None:
-    entries = [asdict(p) for p in printed]
+    entries = [asdict(p) for p in printed if not urls.is_trainer_file(p.file)]
     text = json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
     (out / Path(urls.MANIFEST_FILE).name).write_text(text, encoding="utf-8")
 
@@ -157,15 +157,23 @@ def build_handouts(course: Course, workers: int | None = None) -> list[str]:
     if problems:
         raise ContentError(problems)
     dest = course.root / "site" / urls.HANDOUT_DIR
+    trainer_dest = course.root / "dist" / urls.TRAINER_DIR
     css = read_print_css(course)
     base_url = print_dir(course.root).as_uri() + "/"
     workers = workers or min(DEFAULT_WORKERS, os.cpu_count() or 1)
-    with staging_dir(dest) as tmp:
-        tmp.chmod(0o755)  # mkdtemp makes it private; the web server must read the published folder
+    with staging_dir(dest) as tmp, staging_dir(trainer_dest) as trainer_tmp:
         printed = render_jobs(jobs, tmp, css, base_url, workers)
+        for p in printed:
+            if urls.is_trainer_file(p.file):
+                os.replace(tmp / Path(p.file).name, trainer_tmp / Path(p.file).name)
         write_manifest(printed, tmp)
         replace_dir(tmp, dest)
-    size = sum(p.bytes for p in printed)
-    pages = sum(p.pages for p in printed)
-    where = dest.relative_to(course.root).as_posix()
-    return [f"handouts: wrote {len(printed)} PDFs ({size / 1e6:.1f} MB, {pages} pages) to {where}"]
+        replace_dir(trainer_tmp, trainer_dest)
+    lines = []
+    for label, where, files in (("handouts", dest, [p for p in printed if not urls.is_trainer_file(p.file)]),
+                                ("trainer copies", trainer_dest, [p for p in printed if urls.is_trainer_file(p.file)])):
+        size = sum(p.bytes for p in files)
+        pages = sum(p.pages for p in files)
+        lines.append(f"{label}: wrote {len(files)} PDFs ({size / 1e6:.1f} MB, {pages} pages) "
+                     f"to {where.relative_to(course.root).as_posix()}")
+    return lines

@@ -468,17 +468,14 @@ def decode_roster(raw: bytes, rel: str) -> tuple[Optional[str], Optional[Problem
     else:
         try:
             return raw.decode("utf-8-sig"), None
-        except UnicodeDecodeError:
-            pass
+        except UnicodeDecodeError as exc:
+            bad = exc.start  # where the file stops being UTF-8: the line to look at
         try:
             text = raw.decode("cp874")
-        except UnicodeDecodeError as exc:
+        except UnicodeDecodeError:
             text = None
-            bad = exc.start
-        else:
-            if _looks_thai(text):
-                return text, None
-            bad = next(i for i, byte in enumerate(raw) if byte >= 0x80)
+        if text is not None and _looks_thai(text):
+            return text, None
         line = raw[:bad].count(b"\n") + 1
         return None, Problem(rel, line, 0, "roster-encoding",
                              "the file is neither UTF-8 nor Thai Windows (TIS-620/cp874) text",
@@ -568,6 +565,10 @@ def _trainee(line: int, cells: dict[str, _Cell], rel: str, rules: Eligibility) -
         elif any(unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") for ch in raw):
             bad(name, "bad-name", f"{COLUMNS[name][0]} on row {line} contains control or unassigned characters",
                 "retype the name; it may have been pasted from another program")
+        elif unicodedata.category(text[name][0]).startswith("M"):
+            bad(name, "bad-name", f"{COLUMNS[name][0]} on row {line} starts with a vowel or tone mark "
+                                  f"('{text[name][0]}') that needs a letter before it",
+                "retype the name; a letter was probably lost when it was copied")
     prefix = PREFIXES.get(text["prefix"].replace(" ", ""))
     if prefix is None:
         found = text["prefix"]

@@ -24,6 +24,9 @@ from .problems import ContentError, Problem
 
 # Folders other commands write into site/; a site-only rebuild keeps them.
 CARRIED_OVER = [urls.HANDOUT_DIR]
+# theme/ folders used at build time only. MkDocs copies every non-HTML file of a theme into the
+# site; these are templates and print styles, not something a phone should ever download.
+THEME_BUILD_ONLY = ["templates", "print", "certificate"]
 
 
 def template_env(root: Path) -> jinja2.Environment:
@@ -322,6 +325,8 @@ def render_site(course: Course, out: Path) -> None:
     try:
         write_docs(course, work, handouts)
         run_mkdocs(course, work, out, bool(handouts))
+        for name in THEME_BUILD_ONLY:
+            shutil.rmtree(out / name, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     prepare_search_index(course, out)

@@ -23,12 +23,22 @@ def quiz_sheet_file(module_id: str) -> str:
     return f"{HANDOUT_DIR}/{module_id}-quiz.pdf"
 
 
+# Answer keys and the trainer edition (with trainer notes) go to dist/trainer/, never to the public
+# site: trainees must not find the notes or the answer keys by browsing handouts/.
+TRAINER_DIR = "trainer"
+
+
 def answers_file(module_id: str) -> str:
-    return f"{HANDOUT_DIR}/{module_id}-answers.pdf"
+    """Relative to dist/, unlike the site paths above."""
+    return f"{TRAINER_DIR}/{module_id}-answers.pdf"
 
 
 BOOK_FILE = f"{HANDOUT_DIR}/course-book.pdf"
-TRAINER_BOOK_FILE = f"{HANDOUT_DIR}/course-book-trainer.pdf"
+TRAINER_BOOK_FILE = f"{TRAINER_DIR}/course-book-trainer.pdf"
+
+
+def is_trainer_file(path: str) -> bool:
+    return path.startswith(TRAINER_DIR + "/")
 # What print wrote, for the downloads page: [{"file", "title", "kind", "module", "pages", "bytes"}].
 MANIFEST_FILE = f"{HANDOUT_DIR}/manifest.json"
 

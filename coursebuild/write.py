@@ -18,6 +18,7 @@ def staging_dir(dest: Path) -> Iterator[Path]:
     """A fresh empty folder beside `dest` (same file system, so the final rename is atomic)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-", dir=dest.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private, but it becomes the published folder a web server reads
     try:
         yield tmp
     finally:

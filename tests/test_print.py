@@ -51,7 +51,8 @@ def printed(tmp_path_factory):
 
 
 def site_file(root: Path, file: str) -> Path:
-    return root / "site" / file
+    """Trainee files are published in site/; trainer files stay in dist/ (never on the site)."""
+    return root / ("dist" if urls.is_trainer_file(file) else "site") / file
 
 
 def pdf_text(path: Path) -> str:
@@ -86,18 +87,25 @@ def pdf_pages(path: Path) -> int:
 
 def test_every_document_is_written_and_listed_in_the_manifest(printed):
     manifest = json.loads(site_file(printed, urls.MANIFEST_FILE).read_text(encoding="utf-8"))
-    assert sorted(e["file"] for e in manifest) == sorted(TRAINEE_FILES + TRAINER_FILES)
+    assert sorted(e["file"] for e in manifest) == sorted(TRAINEE_FILES)
     kinds = {e["file"]: (e["kind"], e["module"]) for e in manifest}
     assert kinds[urls.handout_file("fake-news")] == ("handout", "fake-news")
     assert kinds[urls.quiz_sheet_file("fake-news")] == ("quiz", "fake-news")
-    assert kinds[urls.answers_file("fake-news")] == ("answers", "fake-news")
     assert kinds[urls.BOOK_FILE] == ("book", None)
-    assert kinds[urls.TRAINER_BOOK_FILE] == ("book-trainer", None)
     for entry in manifest:
         path = site_file(printed, entry["file"])
         assert entry["pages"] == pdf_pages(path), entry["file"]
         assert entry["bytes"] == path.stat().st_size
         assert re.search("[\u0e01-\u0e5b]", entry["title"]), "titles are Thai"
+
+
+def test_trainer_copies_stay_off_the_public_site(printed):
+    """Answer keys and trainer notes are for trainers: dist/trainer/, never site/."""
+    for file in TRAINER_FILES:
+        assert site_file(printed, file).is_file(), file
+        assert (printed / "dist" / file).is_file()
+    published = {p.name for p in (printed / "site").rglob("*.pdf")}
+    assert not published & {Path(f).name for f in TRAINER_FILES}
 
 
 def test_pdfs_embed_only_sarabun(printed):

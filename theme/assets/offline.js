@@ -140,7 +140,7 @@
 
   /* --- state, and the control on the home page ------------------------------------------- */
 
-  var SUPPORTED = !FILE && "serviceWorker" in navigator && window.isSecureContext;
+  var SUPPORTED = false;
   var state = { phase: FILE ? "file" : SUPPORTED ? "checking" : window.isSecureContext ? "unsupported" : "insecure",
                 info: null, progress: null, cached: null };
   var registration = null;
