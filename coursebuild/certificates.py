@@ -53,7 +53,7 @@ from .pdf import font_face_css, sarabun_dir, source_date, strict_weasyprint
 from .problems import ContentError, Problem, relpath
 from .report import format_human
 from .roster import (REGISTRY_FILE, REGISTRY_HEADER, ROSTER_DIR, SECRET_FILE, Cohort, RegistryEntry, Trainee,
-                     format_number, load_cohort, not_eligible_reasons, number_prefix, secret_env_name)
+                     format_number, load_cohort, not_eligible_reasons, number_prefix)
 from .verify import PublicCohort, certificate_hash, check_code, revocation_hash, verify_url, write_public_data
 from .write import replace_dir, staging_dir
 
@@ -158,16 +158,16 @@ def plan_cohort(cohort: Cohort) -> tuple[CohortPlan, list[Problem]]:
     orphans = sum(1 for e in cohort.registry if e.key not in in_roster and number(e.serial) not in revoked)
     public = PublicCohort(
         cohort=cohort.id, prefix=number_prefix(cohort.config, cohort.start),
-        title=f"{cohort.config.title}", issued=thai.thai_date(cohort.issued, era=True),
+        title=cohort.config.title, issued=thai.thai_date(cohort.issued, era=True),
         valid=[certificate_hash(o.number, o.trainee.name_key) for o in outcomes if o.status == "issued"],
         revoked=[revocation_hash(n) for n in revoked])
     return CohortPlan(cohort, outcomes, secret, not cohort.secret, new_entries, orphans, public), problems
 
 
-def save_cohort_state(plan: CohortPlan, root: Path) -> None:
+def save_cohort_state(plan: CohortPlan) -> None:
     """Keep the secret (first build) and append new serials: both live in the roster folder."""
     folder = plan.cohort.folder
-    if plan.new_secret and not os.environ.get(secret_env_name(plan.cohort.id)):
+    if plan.new_secret:
         path = folder / SECRET_FILE
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as fh:
@@ -211,11 +211,18 @@ def _metrics(style: str) -> _Metrics:
     return _Metrics(sarabun_dir() / f"Sarabun-{style}.ttf")
 
 
+def fit_size(text: str, style: str, width_mm: float, largest: float, smallest: float = 0.0) -> float:
+    """The largest size (in 0.25 pt steps, so equal sizes share WeasyPrint's computed styles) at
+    which `text` fits `width_mm` on one line."""
+    width = _metrics(style).width_pt(text, 1.0)
+    if not width:
+        return largest
+    return max(smallest, min(largest, math.floor(width_mm * PT_PER_MM * FIT_MARGIN / width * 4) / 4))
+
+
 def name_font_size(name: str) -> float:
-    """The largest size up to 34 pt at which the name fits the name line."""
-    width = _metrics("Bold").width_pt(name, 1.0)
-    room = LAYOUT["name_width"] * PT_PER_MM * FIT_MARGIN
-    return min(NAME_MAX_PT, room / width) if width else NAME_MAX_PT
+    """The size of a trainee's name on the certificate: up to 34 pt, smaller if it is long."""
+    return fit_size(name, "Bold", LAYOUT["name_width"], NAME_MAX_PT)
 
 
 def check_printable(cohort: Cohort) -> list[Problem]:
@@ -261,6 +268,7 @@ def _theme(root: Path) -> Path:
     return engine_root(root).joinpath(*THEME_DIR)
 
 
+@functools.lru_cache(maxsize=4)
 def _env(root: Path) -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(_theme(root)),
                               autoescape=jinja2.select_autoescape(["html"], default_for_string=False),
@@ -308,9 +316,8 @@ def certificate_css(root: Path) -> str:
 
 
 def names_html(root: Path, outcomes: list[Outcome]) -> str:
-    # Rounded down to 0.25 pt: names of one size share WeasyPrint's computed styles.
-    items = [{"name": o.trainee.full_name, "number": o.number,
-              "font_size": math.floor(name_font_size(o.trainee.full_name) * 4) / 4} for o in outcomes]
+    items = [{"name": o.trainee.full_name, "number": o.number, "font_size": name_font_size(o.trainee.full_name)}
+             for o in outcomes]
     return _env(root).get_template("names.html").render(items=items, per_page=SECTIONS_PER_PAGE, layout=LAYOUT)
 
 
@@ -319,8 +326,8 @@ def sign_in_pages(cohort: Cohort) -> list[dict]:
     rows = []
     for index, t in enumerate(cohort.trainees, 1):
         place = " · ".join(part for part in (t.village, t.subdistrict, t.province) if part)
-        name_size = _fit(t.full_name, "Regular", SIGN_IN_NAME, 13.0)
-        place_size = _fit(place, "Regular", SIGN_IN_PLACE, 11.0)
+        name_size = fit_size(t.full_name, "Regular", SIGN_IN_NAME, 13.0, smallest=7.0)
+        place_size = fit_size(place, "Regular", SIGN_IN_PLACE, 11.0, smallest=7.0)
         rows.append({"index": thai.number(index, cohort.numerals), "name": t.full_name, "place": place,
                      "name_size": name_size if name_size < 13 else None,
                      "place_size": place_size if place_size < 11 else None})
@@ -328,13 +335,6 @@ def sign_in_pages(cohort: Cohort) -> list[dict]:
     pages += [rows[i:i + SIGN_IN_ROWS] for i in range(SIGN_IN_FIRST_ROWS, len(rows), SIGN_IN_ROWS)]
     return [{"first": n == 1, "number": thai.number(n, cohort.numerals), "rows": page}
             for n, page in enumerate(pages, 1)]
-
-
-def _fit(text: str, style: str, width_mm: float, size: float, smallest: float = 7.0) -> float:
-    width = _metrics(style).width_pt(text, 1.0)
-    if not width:
-        return size
-    return max(smallest, min(size, math.floor(width_mm * PT_PER_MM * FIT_MARGIN / width * 4) / 4))
 
 
 def sign_in_html(course, cohort: Cohort, pages: list[dict], total: int) -> str:
@@ -833,7 +833,7 @@ def build_certificates(course, cohort_paths: list[Path], skip_invalid: bool = Fa
             render_cohort(course, plan, tmp, workers)
             staged.append((plan, tmp, dest))
         for plan, tmp, dest in staged:
-            save_cohort_state(plan, root)
+            save_cohort_state(plan)
             replace_dir(tmp, dest)
             write_public_data(root, plan.public)
             lines += report_lines(plan, dest, root)

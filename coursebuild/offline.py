@@ -269,10 +269,10 @@ function install() {
       });
       return reusable().then(function (old) {
         var paths = Object.keys(OSD.files), queue = paths.concat(OSD.extras);
-        var done = 0, bytes = 0, total = queue.length;
+        var done = 0, bytes = 0, total = queue.length, stopped = false;
         function next() {
           var path = queue.shift();
-          if (path === undefined) return Promise.resolve();
+          if (path === undefined || stopped) return Promise.resolve();
           var expected = has(OSD.files, path) ? OSD.files[path] : null;
           var got = expected !== null && has(old, expected) ? copy(old[expected], path, expected)
             : download(path, expected);
@@ -288,6 +288,9 @@ function install() {
             tell({ type: "osd-offline-progress", version: OSD.version, done: done, total: total,
                    bytes: bytes, totalBytes: OSD.bytes });
             return next();
+          }, function (error) {
+            stopped = true;  /* the install has failed: no more downloads for it */
+            throw error;
           });
         }
         return Promise.all([next(), next(), next(), next()]).then(function () {

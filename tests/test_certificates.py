@@ -427,9 +427,9 @@ def test_names_are_escaped_not_interpreted(project):
 
 
 def test_pdf_writer_renumbers_only_references():
-    head = b"<</Type /Font /W [3 [500 0 612]] /FontDescriptor 7 0 R /Widths 12 0 R /N (8 0 R)>>"
+    head = b"<</Type /Font /W [3 [500 0 612] 40 0 [7]] /FontDescriptor 7 0 R /DescendantFonts [12 0 R]>>"
     assert cert._shift_references(head, 10) == \
-        b"<</Type /Font /W [3 [500 0 612]] /FontDescriptor 17 0 R /Widths 22 0 R /N (18 0 R)>>"
+        b"<</Type /Font /W [3 [500 0 612] 40 0 [7]] /FontDescriptor 17 0 R /DescendantFonts [22 0 R]>>"
 
 
 # --- properties -----------------------------------------------------------------------------------

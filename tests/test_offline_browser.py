@@ -146,6 +146,23 @@ def test_a_new_deployment_is_announced_and_replaces_the_old_one_whole(chromium, 
         server.close()
 
 
+def test_a_half_uploaded_deployment_is_never_cached(chromium, tmp_path):
+    """A file that is not the one the worker was built with (an upload in progress, a proxy's
+    stale copy) fails the install: nothing is cached rather than a mix of two versions."""
+    root, server = serve_course(tmp_path)
+    css = root / "site" / "assets" / "osd.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* next version */\n", encoding="utf-8")
+    context, page = new_phone(chromium)
+    try:
+        page.goto(server.url)
+        page.wait_for_selector(".osd-offline[data-offline-state=failed]", timeout=20000)
+        assert "ลองดาวน์โหลดอีกครั้ง" in page.locator("[data-offline-download]").inner_text()
+        assert [c for c in page.evaluate("caches.keys()") if c.startswith("osd ")] == []
+    finally:
+        context.close()
+        server.close()
+
+
 @pytest.fixture(scope="module")
 def offline_copy(tmp_path_factory) -> Path:
     """dist/site-offline.zip of the minimal course, unpacked into a temporary folder."""

@@ -129,7 +129,7 @@
   }
 
   function megabytes(bytes) {
-    return Math.max(0.1, bytes / 1048576).toFixed(1) + " MB";
+    return Math.max(0.1, bytes / 1048576).toFixed(1) + "\u00a0MB";
   }
 
   function thaiDate(iso) {
@@ -140,7 +140,7 @@
 
   /* --- state, and the control on the home page ------------------------------------------- */
 
-  var SUPPORTED = false;
+  var SUPPORTED = !FILE && "serviceWorker" in navigator && window.isSecureContext;
   var state = { phase: FILE ? "file" : SUPPORTED ? "checking" : window.isSecureContext ? "unsupported" : "insecure",
                 info: null, progress: null, cached: null };
   var registration = null;
@@ -165,7 +165,7 @@
     if (!box) return;
     addStyle();
     var size = state.cached ? state.cached.bytes : state.info ? state.info.bytes : state.progress ? state.progress.totalBytes : 0;
-    var sizeText = size ? " (" + megabytes(size) + ")" : "";
+    var sizeText = size && state.phase !== "cached" ? " (" + megabytes(size) + ")" : "";
     var parts = [el("p", { "class": "osd-offline__title", id: "osd-offline-title", text: "ดาวน์โหลดไว้อ่านแบบออฟไลน์" + sizeText })];
     var what = "บทเรียน แบบทดสอบ และการค้นหา ใช้ได้แม้ไม่มีอินเทอร์เน็ต (ไม่รวมไฟล์ PDF)";
     if (state.phase === "cached") {
@@ -322,7 +322,7 @@
   if (SUPPORTED) {
     navigator.serviceWorker.addEventListener("message", function (event) {
       var data = event.data || {};
-      if (data.type === "osd-offline-progress" && state.phase !== "cached") {
+      if (data.type === "osd-offline-progress" && state.phase !== "cached" && state.phase !== "failed") {
         state.phase = "downloading";
         state.progress = data;
         render();
