@@ -62,7 +62,7 @@ def build_stock(root: Path, site_url: str) -> None:
     (root / "mkdocs.yml").write_text(stock_config((ROOT / "mkdocs.yml").read_text(encoding="utf-8")),
                                      encoding="utf-8")
     shutil.copytree(ROOT / "theme", root / "theme", dirs_exist_ok=True)
-    with mock.patch("coursebuild.search.prepare_search_index", lambda course, site: None):
+    with mock.patch("coursebuild.site.prepare_search_index", lambda course, site: None):
         if main(["--root", str(root), "site", "--site-url", site_url]) != 0:
             raise RuntimeError(f"stock build failed for {root}")
 
@@ -71,6 +71,7 @@ def build_stock(root: Path, site_url: str) -> None:
 # search box does it (SETUP with the index, then one QUERY per word). On our site the page's
 # thai-search.js sees these messages just as it sees Material's.
 _QUERY_WORKER = """async ({worker, index, queries}) => {
+  if (window.osdSearchOnDemand) window.osdSearchOnDemand.start();  // as if the search box opened
   const w = new Worker(worker);
   const reply = () => new Promise(resolve =>
     w.addEventListener("message", ev => resolve(ev.data), {once: true}));

@@ -20,7 +20,10 @@ from markupsafe import Markup
 from . import urls
 from .load import COURSE_DIR, IMAGE_DIR, Course, Module, Page, Quiz
 from .markup import engine_root, render_markdown, strip_admonitions
+from .offline import write_offline_files, write_progress_page
 from .problems import ContentError, Problem
+from .search import prepare_search_index
+from .verify import write_verify_docs
 
 # Folders other commands write into site/; a site-only rebuild keeps them.
 CARRIED_OVER = [urls.HANDOUT_DIR]
@@ -229,6 +232,7 @@ def site_nav(course: Course, has_downloads: bool = False) -> list:
     if quizzes:
         nav.append({"แบบทดสอบ": quizzes})
     nav += [{p.title: p.name} for p in course.pages]
+    nav.append({"ความก้าวหน้าของฉัน": "progress.md"})
     if has_downloads:
         nav.append({"เอกสารดาวน์โหลด": "downloads.md"})
     return nav
@@ -251,10 +255,7 @@ def write_docs(course: Course, docs: Path, handouts: list[dict]) -> None:
         target.write_text(page_markdown(page), encoding="utf-8")
     if handouts:
         (docs / "downloads.md").write_text(downloads_markdown(handouts), encoding="utf-8")
-    # -- hook: extra generated pages (verify page from certificates, downloads page) --
-    from .verify import write_verify_docs
     write_verify_docs(course, docs)
-    from .offline import write_progress_page
     write_progress_page(course, docs)
     images = course.root / COURSE_DIR / IMAGE_DIR
     if images.is_dir():
@@ -318,8 +319,6 @@ def run_mkdocs(course: Course, docs: Path, out: Path, has_downloads: bool) -> No
 
 def render_site(course: Course, out: Path) -> None:
     """Build the whole trainee site into the empty folder `out`."""
-    from .search import prepare_search_index
-
     work = out.parent / (out.name + ".docs")
     handouts = read_handout_manifest(course.root / "site")
     try:
@@ -330,8 +329,7 @@ def render_site(course: Course, out: Path) -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     prepare_search_index(course, out)
-    # -- hook: offline support (service worker, manifest), after every other file is final --
-    from .offline import write_offline_files
+    # Last: the service worker's precache list hashes every other file of the finished site.
     write_offline_files(course, out)
 
 

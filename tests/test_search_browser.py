@@ -136,7 +136,8 @@ def test_quiz_questions_and_explanations_lead_to_the_quiz_page(sites, phone):
     assert search_by_link(phone, sites["ours"], "ทำแทน") == ["quiz/first-steps/"]
     phone.locator("a.md-search-result__link").first.click()
     phone.wait_for_url("**/quiz/first-steps/**")
-    assert phone.locator("form[data-quiz-id='first-steps']").is_visible()
+    # Instant navigation swaps the content after the URL changes: wait for it, don't race it.
+    phone.wait_for_selector("form[data-quiz-id='first-steps']", state="visible")
 
 
 @pytest.mark.parametrize("typed, lesson_page", [
@@ -155,6 +156,7 @@ def test_everyday_spellings_find_the_lesson_spelling(sites, phone, typed, lesson
 def test_query_rewrite(sites, phone):
     """What thai-search.js sends to the worker for what was typed."""
     phone.goto(sites["ours"])
+    phone.evaluate("window.osdSearchOnDemand.start()")  # the index loads when search is opened
     phone.wait_for_function("() => window.osdThaiSearch && window.osdThaiSearch.ready()")
     rewrite = {q: phone.evaluate("q => window.osdThaiSearch.rewrite(q)", q) for q in [
         "ข่าวปลอม", "ข่าวปล", "แอป ThaiD", "เเอป", "อาสาสมัคร", "แอพ", "+ข่าว -ปลอม", "ไม่มีในบทเรียนเลย"]}

@@ -131,6 +131,22 @@ def test_no_request_leaves_the_site(minimal_site, phone):
     assert foreign == []
 
 
+def test_search_index_loads_only_when_search_is_opened(minimal_site, phone):
+    """The index and worker are half a lesson's weight: a visit that never searches skips them."""
+    _, url = minimal_site
+    fetched: list[str] = []
+    phone.on("request", lambda r: fetched.append(urlsplit(r.url).path))
+    phone.goto(url + "modules/first-steps/", wait_until="networkidle")
+    assert not any("search_index" in p or "/workers/search" in p for p in fetched)
+
+    phone.locator('label[for="__search"]').first.click()
+    phone.keyboard.type("ข่าวปลอม")
+    phone.wait_for_selector(".md-search-result__item")
+    assert any(p.endswith("/search/search_index.json") for p in fetched)
+    assert any("/workers/search" in p for p in fetched)
+    assert "fake-news" in phone.locator(".md-search-result__link").first.get_attribute("href")
+
+
 def test_trainer_notes_never_reach_the_site(minimal_site):
     root, _ = minimal_site
     for file in (root / "site").rglob("*"):

@@ -188,8 +188,11 @@
 
     var title = document.querySelector(".md-header__title");
     if (title && !document.querySelector(".md-header .osd-progress-badge")) {
-      var badge = document.createElement("span");
+      /* A link to the progress page; __md_scope is Material's site root, stable across instant navigation. */
+      var badge = document.createElement("a");
       badge.className = "osd-progress-badge";
+      badge.href = new URL("progress/", window.__md_scope || location.href).href;
+      badge.title = "ความก้าวหน้าของฉัน";
       title.parentNode.insertBefore(badge, title.nextSibling);
     }
     var badges = document.querySelectorAll(".osd-progress-badge");
@@ -213,7 +216,7 @@
     /* A tick in the navigation beside each passed module and quiz. */
     var links = document.querySelectorAll(".md-nav__link[href]");
     for (var l = 0; l < links.length; l++) {
-      var match = /(?:modules|quiz)\/([a-z0-9-]+)\/?$/.exec(links[l].getAttribute("href"));
+      var match = /(?:modules|quiz)\/([a-z0-9-]+)\/?(?:index\.html)?$/.exec(links[l].getAttribute("href"));
       if (!match) continue;
       var entry = data.quizzes[match[1]];
       links[l].classList.toggle("osd-nav--passed", !!(entry && entry.best && entry.best.passed));
