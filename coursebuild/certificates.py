@@ -82,8 +82,14 @@ CHUNK = 200  # certificates per WeasyPrint document: bigger chunks lay out slowe
 SECTIONS_PER_PAGE = 20  # names per tall WeasyPrint page (see section_painters); 20 × 210 mm stays
 # under 32767 pt, the coordinate limit old PDF readers have
 SIGN_IN_CHUNK = 40  # sign-in pages per WeasyPrint document
-SIGN_IN_FIRST_ROWS, SIGN_IN_ROWS = 20, 23  # rows on the first page (under the title) and the others
-SIGN_IN_NAME, SIGN_IN_PLACE = 57.0, 63.0  # column widths in mm (signin.css)
+# The sign-in sheet's geometry in mm, shared by signin.css and the grid lines we draw.
+SHEET = {
+    "margin_top": 14, "margin_side": 14, "margin_bottom": 12,
+    "top_first": 27, "top_other": 8,  # the title block on page 1, the running head after
+    "head": 9, "row": 10.5,  # heights of the heading row and of each trainee's row
+    "columns": (0, 14, 75, 140, 182),  # lines between ลำดับ | name | village | signature
+    "first_rows": 20, "rows": 23,
+}
 QR_MASK = 4  # a fixed mask: segno's search over all 8 costs ~5 ms per code; any mask scans
 PT_PER_MM = 72 / 25.4
 
@@ -326,15 +332,30 @@ def sign_in_pages(cohort: Cohort) -> list[dict]:
     rows = []
     for index, t in enumerate(cohort.trainees, 1):
         place = " · ".join(part for part in (t.village, t.subdistrict, t.province) if part)
-        name_size = fit_size(t.full_name, "Regular", SIGN_IN_NAME, 13.0, smallest=7.0)
-        place_size = fit_size(place, "Regular", SIGN_IN_PLACE, 11.0, smallest=7.0)
+        columns = SHEET["columns"]
+        name_size = fit_size(t.full_name, "Regular", columns[2] - columns[1] - 4.5, 13.0, smallest=7.0)
+        place_size = fit_size(place, "Regular", columns[3] - columns[2] - 3, 11.0, smallest=7.0)
         rows.append({"index": thai.number(index, cohort.numerals), "name": t.full_name, "place": place,
                      "name_size": name_size if name_size < 13 else None,
                      "place_size": place_size if place_size < 11 else None})
-    pages = [rows[:SIGN_IN_FIRST_ROWS]]
-    pages += [rows[i:i + SIGN_IN_ROWS] for i in range(SIGN_IN_FIRST_ROWS, len(rows), SIGN_IN_ROWS)]
+    first, per_page = SHEET["first_rows"], SHEET["rows"]
+    pages = [rows[:first]] + [rows[i:i + per_page] for i in range(first, len(rows), per_page)]
     return [{"first": n == 1, "number": thai.number(n, cohort.numerals), "rows": page}
             for n, page in enumerate(pages, 1)]
+
+
+def sign_in_grid(first: bool, rows: int) -> bytes:
+    """The sign-in sheet's ruling as PDF vector lines: cheaper than a border on every cell."""
+    top = SHEET["margin_top"] + SHEET["top_first" if first else "top_other"]
+    ys = [top, top + SHEET["head"]] + [top + SHEET["head"] + SHEET["row"] * k for k in range(1, rows + 1)]
+    xs = [SHEET["margin_side"] + x for x in SHEET["columns"]]
+
+    def point(x_mm: float, y_mm: float) -> bytes:
+        return b"%.2f %.2f" % (x_mm * PT_PER_MM, (297 - y_mm) * PT_PER_MM)
+
+    lines = [point(xs[0], y) + b" m " + point(xs[-1], y) + b" l" for y in ys]
+    lines += [point(x, ys[0]) + b" m " + point(x, ys[-1]) + b" l" for x in xs]
+    return b"q 0.333 0.333 0.333 RG 0.6 w\n" + b"\n".join(lines) + b"\nS\nQ"
 
 
 def sign_in_html(course, cohort: Cohort, pages: list[dict], total: int) -> str:
@@ -601,7 +622,8 @@ class _Job:
     base_url: str
     html: str
     background: str = ""  # HTML of the fixed design, painted behind every page
-    urls: tuple[str, ...] = ()  # QR code per page
+    urls: tuple[str, ...] = ()  # QR code per page (certificates)
+    overlays: tuple[bytes, ...] = ()  # PDF operators drawn over each page (the sign-in grid)
     singles: tuple[tuple[str, str], ...] = ()  # (path, title) per page: also write it alone
     source: str = ""
 
@@ -614,6 +636,17 @@ class _Result:
 
 
 _CACHE: dict = {}  # per process: the font configuration, parsed stylesheets, background pages
+
+# The user-agent stylesheet for our own templates, which use only these elements. WeasyPrint's
+# full HTML one (some 250 rules) costs more to match against thousands of short paragraphs than
+# laying them out does.
+USER_AGENT_CSS = """
+html, body, div, section, p, h1 { display: block }
+head, title, style, meta, script, noscript, [hidden] { display: none }
+h1 { font-weight: bold }
+br::before { content: "\\A"; white-space: pre-line }
+img { overflow: hidden }
+"""
 
 
 def _stylesheets(css: str, base_url: str) -> list:
@@ -630,10 +663,23 @@ def _stylesheets(css: str, base_url: str) -> list:
     return _CACHE[key]
 
 
-def _render(html: str, job: _Job):
-    from weasyprint import HTML
+def _template_html():
+    """weasyprint.HTML with USER_AGENT_CSS instead of the full default sheet."""
+    if "html" not in _CACHE:
+        from weasyprint import CSS, HTML
 
-    return HTML(string=html, base_url=job.base_url).render(
+        user_agent = CSS(string=USER_AGENT_CSS)
+
+        class TemplateHTML(HTML):
+            def _ua_stylesheets(self, forms=False):  # WeasyPrint 70's hook for its default sheet
+                return [user_agent]
+
+        _CACHE["html"] = TemplateHTML
+    return _CACHE["html"]
+
+
+def _render(html: str, job: _Job):
+    return _template_html()(string=html, base_url=job.base_url).render(
         stylesheets=_stylesheets(job.css, job.base_url), font_config=_CACHE["fonts"])
 
 
@@ -657,8 +703,9 @@ def _render_job(job: _Job) -> _Result:
             else:
                 painters = [page_painter(page) for page in document.pages]
                 size = (document.pages[0].width, document.pages[0].height)
+            overlays = [qr_overlay(u) for u in job.urls] if job.urls else job.overlays
             part, problems = paint_part(painters, size, page_painter(background) if background else None,
-                                        [qr_overlay(u) for u in job.urls], job.source)
+                                        overlays, job.source)
     except ContentError as exc:
         return _Result(None, exc.problems)
     if problems:
@@ -733,11 +780,12 @@ def _jobs(course, cohort: Cohort, issued: list[Outcome], pages: list[dict], out:
                    singles=tuple((str(out / SINGLES_DIR / f"{safe_file_name(o.number)}.pdf"), f"วุฒิบัตร {o.number}")
                                  for o in chunk),
                    source=source)
-    sheet_css = (_theme(root) / "signin.css").read_text(encoding="utf-8")
+    sheet_css = _env(root).get_template("signin.css").render(sheet=SHEET)
     source = relpath(_theme(root) / "signin.html", root)
     for start in range(0, len(pages), SIGN_IN_CHUNK):
-        yield _Job(sheet_css, base_url, sign_in_html(course, cohort, pages[start:start + SIGN_IN_CHUNK], len(pages)),
-                   source=source)
+        chunk = pages[start:start + SIGN_IN_CHUNK]
+        yield _Job(sheet_css, base_url, sign_in_html(course, cohort, chunk, len(pages)),
+                   overlays=tuple(sign_in_grid(p["first"], len(p["rows"])) for p in chunk), source=source)
 
 
 def write_summary(plan: CohortPlan, out: Path) -> None:

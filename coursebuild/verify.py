@@ -29,6 +29,7 @@ import jinja2
 
 from . import urls
 from .markup import engine_root
+from .problems import ContentError, Problem, relpath
 
 VERIFY_DATA_DIR = "data"  # under site/verify/
 PUBLIC_DIR = Path("dist") / "verify"  # where `certificates` leaves the public hash files
@@ -103,9 +104,17 @@ def write_verify_docs(course, docs: Path) -> None:
     (out / VERIFY_DATA_DIR).mkdir(parents=True)
     cohorts = []
     for path in public_files(course.root):
-        data = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            prefix = data["prefix"] if data["format"] == FORMAT else None
+        except (ValueError, KeyError, TypeError):
+            prefix = None
+        if not isinstance(prefix, str):
+            raise ContentError([Problem(relpath(path, course.root), 0, 0, "verify-data",
+                                        "this verification file is damaged or from another version",
+                                        "run `python build.py certificates` again to rewrite it")])
         shutil.copyfile(path, out / VERIFY_DATA_DIR / path.name)
-        cohorts.append({"file": f"{VERIFY_DATA_DIR}/{path.name}", "prefix": data["prefix"]})
+        cohorts.append({"file": f"{VERIFY_DATA_DIR}/{path.name}", "prefix": prefix})
     theme = engine_root(course.root) / "theme" / "certificate"
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(theme), autoescape=True,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
