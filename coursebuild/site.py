@@ -168,11 +168,14 @@ def home_markdown(course: Course) -> str:
             + (f' · <a href="{urls.quiz_path(module.id)}">แบบทดสอบ</a>' if quiz else "")
             + f' <span class="osd-module-status" data-module-progress="{module.id}"></span></span></li>')
     body = strip_admonitions(course.home.body, "trainer").strip()
-    return (_front(course.home.title) + f"# {_escape(course.config.title)}\n\n" + body + "\n\n"
+    # The lessons come right after the opening paragraph: on a phone, a trainee should not have
+    # to scroll through the whole introduction to reach them.
+    lead, _, rest = body.partition("\n\n")
+    return (_front(course.home.title) + f"# {_escape(course.config.title)}\n\n" + lead + "\n\n"
             + '## บทเรียน {#modules}\n\n'
             + f'<p class="osd-progress-line">{len(course.modules)} บท · รวม {format_duration(total)} · '
               '<span data-progress-summary></span></p>\n'
-            + '<ol class="osd-modules">\n' + "\n".join(rows) + "\n</ol>\n")
+            + '<ol class="osd-modules">\n' + "\n".join(rows) + "\n</ol>\n\n" + rest + "\n")
 
 
 def _escape(text: str) -> str:
