@@ -38,6 +38,12 @@ def sites(tmp_path_factory):
         server.close()
 
 
+_READY = """() => {
+  const t = JSON.parse(document.getElementById('__config').textContent).translations;
+  const meta = document.querySelector('.md-search-result__meta');
+  return meta && meta.textContent === t['search.result.placeholder'];
+}"""
+
 _SETTLED = """() => {
   const t = JSON.parse(document.getElementById('__config').textContent).translations;
   const meta = document.querySelector('.md-search-result__meta');
@@ -68,6 +74,9 @@ def search_by_typing(page, url: str, query: str) -> list[str]:
     events, as from many phone keyboards; Material reads the box on key-up, so end with a key."""
     page.goto(url + "modules/first-steps/")
     page.locator("label[for=__search]").first.click()
+    # Opening search starts loading the index (search on demand). Wait until it is ready, so the
+    # results read below belong to the whole typed word and not to a keystroke sent earlier.
+    page.wait_for_function(_READY, timeout=15000)
     box = page.locator("input[data-md-component=search-query]")
     box.press_sequentially(query)
     box.press("End")

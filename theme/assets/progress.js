@@ -14,29 +14,14 @@
 (function () {
   "use strict";
 
-  var KEY_PREFIX = "osd-progress:";
   var NAME_PREFIX = "osd-name:";
   var FILE = location.protocol === "file:";
   var DAY0 = Date.UTC(2020, 0, 1);
   var ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-  function courseConfig() {
-    var el = document.getElementById("osd-config");
-    if (!el) return null;
-    try { return JSON.parse(el.textContent); } catch (e) { return null; }
-  }
-
-  function loadProgress(cfg) {
-    try {
-      var data = JSON.parse(localStorage.getItem(KEY_PREFIX + cfg.course) || "null");
-      if (data && typeof data === "object" && data.quizzes) return data;
-    } catch (e) { /* unreadable storage: start fresh */ }
-    return { version: 1, quizzes: {} };
-  }
-
-  function saveProgress(cfg, data) {
-    try { localStorage.setItem(KEY_PREFIX + cfg.course, JSON.stringify(data)); } catch (e) { /* full or private */ }
-  }
+  /* One storage format, kept by quiz.js (loaded first); this page only reads and merges it. */
+  var store = window.osdProgressStore;
+  var courseConfig = store.config, loadProgress = store.load, saveProgress = store.save;
 
   function thaiDate(iso, withTime) {
     var options = { year: "numeric", month: "short", day: "numeric" };

@@ -27,6 +27,9 @@
     try { localStorage.setItem(KEY_PREFIX + cfg.course, JSON.stringify(data)); } catch (e) { /* private mode or full */ }
   }
 
+  /* Shared with progress.js (the progress page), so there is one reader and writer of the format. */
+  window.osdProgressStore = { config: courseConfig, load: loadProgress, save: saveProgress };
+
   function thaiDate(iso) {
     try {
       return new Date(iso).toLocaleDateString("th-TH", { year: "numeric", month: "short", day: "numeric" });
