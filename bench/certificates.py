@@ -125,10 +125,12 @@ def full_pages_html(course, cohort, outcomes) -> tuple[str, str]:
     css = cert.certificate_css(course.root) + (
         f".full {{ position: relative; height: {layout['page_height']}mm; break-after: page; }}"
         f".qr {{ position: absolute; left: {layout['qr_left']}mm; top: {layout['qr_top']}mm;"
-        f" width: {layout['qr_size']}mm; height: {layout['qr_size']}mm; }}")
+        f" width: {layout['qr_size']}mm; height: {layout['qr_size']}mm; image-rendering: pixelated; }}")
     pages = []
     for o in outcomes:
-        qr = segno.make(cert.verify_url(course.config.site_url, o.number), error="m").svg_data_uri(border=0)
+        # the same QR code settings as the pipeline, as a tiny PNG, so both compare page making
+        qr = segno.make(cert.verify_url(course.config.site_url, o.number), error="m",
+                        mask=cert.QR_MASK).png_data_uri(scale=1, border=0)
         size = cert.name_font_size(o.trainee.full_name)
         pages.append(f'<div class="full">{fixed}<p class="name" style="font-size: {size:.2f}pt">{o.trainee.full_name}</p>'
                      f'<p class="number">เลขที่ {o.number}</p><img class="qr" src="{qr}" alt=""></div>')

@@ -13,15 +13,17 @@ Output per cohort, in dist/certificates/<cohort>/:
   not-eligible.txt         who gets no certificate and why
 and the public hash file dist/verify/<cohort>.json (verify.py).
 
-Speed (bench/certificates.py): WeasyPrint lays out the fixed design (frame, logos, titles,
-signatories) once per chunk as a PDF form XObject, and lays out only the name and the number
-for each trainee, many pages to one document. We then assemble the PDFs ourselves: WeasyPrint
-paints each page into its own content stream, its font helpers embed one font subset per chunk,
-and a small writer (`_PdfWriter`) writes the single-certificate files and the combined print file
-from those pieces. The QR code is a 1-bit image mask we draw directly. Chunks run in a process
-pool over all cores. This uses WeasyPrint's PDF internals (weasyprint.pdf.stream.Stream,
-build_fonts_dictionary, _use_references) as of the pinned version 70.0: upgrade deliberately and
-run tests/test_certificates.py.
+Speed (bench/certificates.py; 75,086 certificates are the goal): WeasyPrint lays out the fixed
+design (frame, logos, titles, signatories) once per process and we paint it once per chunk as a
+PDF form XObject that every page shows. Per trainee it lays out only the name and the number,
+twenty to one tall page (see `section_painters`), 200 to a document. We assemble the PDFs
+ourselves: WeasyPrint paints each certificate into its own content stream, its font helpers
+embed one font subset per chunk, and a small writer (`_PdfWriter`) writes the single files and
+the combined print file from those pieces. The QR code is a 1-bit image mask we draw directly;
+the sign-in sheet's ruling too. Chunks run in a process pool over all cores. This uses
+WeasyPrint's internals (weasyprint.pdf.stream.Stream, build_fonts_dictionary, _use_references,
+draw_stacking_context, HTML._ua_stylesheets) as of the pinned version 70.0: upgrade deliberately
+and run tests/test_certificates.py.
 """
 from __future__ import annotations
 
@@ -31,8 +33,6 @@ import csv
 import dataclasses
 import datetime as dt
 import functools
-import hashlib
-import io
 import math
 import multiprocessing
 import os
@@ -635,8 +635,6 @@ class _Result:
     certificates: bool = False  # a chunk of certificates, else of the sign-in sheet
 
 
-_CACHE: dict = {}  # per process: the font configuration, parsed stylesheets, background pages
-
 # The user-agent stylesheet for our own templates, which use only these elements. WeasyPrint's
 # full HTML one (some 250 rules) costs more to match against thousands of short paragraphs than
 # laying them out does.
@@ -648,51 +646,56 @@ br::before { content: "\\A"; white-space: pre-line }
 img { overflow: hidden }
 """
 
+# Each worker process keeps one font configuration (the fonts of every document it paints must
+# come from the same one), the parsed stylesheets and the rendered background page.
 
-def _stylesheets(css: str, base_url: str) -> list:
-    from weasyprint import CSS
+
+@functools.lru_cache(maxsize=1)
+def _fonts():
     from weasyprint.text.fonts import FontConfiguration
 
-    if "fonts" not in _CACHE:
-        _CACHE["fonts"] = FontConfiguration()
-    fonts = _CACHE["fonts"]
-    key = ("css", hashlib.sha256(css.encode()).hexdigest(), base_url)
-    if key not in _CACHE:
-        _CACHE[key] = [CSS(string=font_face_css(), font_config=fonts),
-                       CSS(string=css, font_config=fonts, base_url=base_url)]
-    return _CACHE[key]
+    return FontConfiguration()
 
 
-def _template_html():
+@functools.lru_cache(maxsize=8)
+def _stylesheets(css: str, base_url: str) -> list:
+    from weasyprint import CSS
+
+    return [CSS(string=font_face_css(), font_config=_fonts()),
+            CSS(string=css, font_config=_fonts(), base_url=base_url)]
+
+
+@functools.lru_cache(maxsize=1)
+def _template_html() -> type:
     """weasyprint.HTML with USER_AGENT_CSS instead of the full default sheet."""
-    if "html" not in _CACHE:
-        from weasyprint import CSS, HTML
+    from weasyprint import CSS, HTML
 
-        user_agent = CSS(string=USER_AGENT_CSS)
+    user_agent = CSS(string=USER_AGENT_CSS)
 
-        class TemplateHTML(HTML):
-            def _ua_stylesheets(self, forms=False):  # WeasyPrint 70's hook for its default sheet
-                return [user_agent]
+    class TemplateHTML(HTML):
+        def _ua_stylesheets(self, forms=False):  # WeasyPrint 70's hook for its default sheet
+            return [user_agent]
 
-        _CACHE["html"] = TemplateHTML
-    return _CACHE["html"]
+    return TemplateHTML
 
 
-def _render(html: str, job: _Job):
-    return _template_html()(string=html, base_url=job.base_url).render(
-        stylesheets=_stylesheets(job.css, job.base_url), font_config=_CACHE["fonts"])
+def _render(html: str, css: str, base_url: str):
+    return _template_html()(string=html, base_url=base_url).render(
+        stylesheets=_stylesheets(css, base_url), font_config=_fonts())
+
+
+@functools.lru_cache(maxsize=2)
+def _background(html: str, css: str, base_url: str):
+    """The fixed design, rendered once per process (the page refers to its document: keep both)."""
+    document = _render(html, css, base_url)
+    return document, document.pages[0]
 
 
 def _render_job(job: _Job) -> _Result:
     try:
         with strict_weasyprint(job.source):
-            background = None
-            if job.background:
-                key = ("background", hashlib.sha256((job.background + job.css).encode()).hexdigest())
-                if key not in _CACHE:
-                    _CACHE[key] = _render(job.background, job)  # keep the document: its page refers to it
-                background = _CACHE[key].pages[0]
-            document = _render(job.html, job)
+            background = _background(job.background, job.css, job.base_url)[1] if job.background else None
+            document = _render(job.html, job.css, job.base_url)
             if job.urls:
                 painters = section_painters(document)
                 size = (background.width, background.height)
@@ -707,8 +710,11 @@ def _render_job(job: _Job) -> _Result:
             part, problems = paint_part(painters, size, page_painter(background) if background else None,
                                         overlays, job.source)
     except ContentError as exc:
-        return _Result(None, exc.problems)
+        problems = exc.problems
     if problems:
+        # WeasyPrint warned while making something we cache: make it again (and warn again) next time.
+        _stylesheets.cache_clear()
+        _background.cache_clear()
         return _Result(None, problems)
     for index, (path, title) in enumerate(job.singles):
         write_pdf_file(Path(path), title, [(part, [index])])
@@ -736,9 +742,9 @@ def _run(jobs: Iterable[_Job], workers: int) -> Iterator[_Result]:
                 future.cancel()
 
 
-def default_workers(pages: int) -> int:
+def default_workers(work: int) -> int:
     """Small cohorts render in this process: starting workers costs more than it saves."""
-    return 1 if pages < 2 * CHUNK else (os.cpu_count() or 1)
+    return 1 if work < 2 * CHUNK else (os.cpu_count() or 1)
 
 
 # --- one cohort ---------------------------------------------------------------------------------

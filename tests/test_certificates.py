@@ -16,7 +16,6 @@ import json
 import re
 import shutil
 import subprocess
-import tempfile
 import unicodedata
 import uuid
 from pathlib import Path
@@ -30,7 +29,7 @@ from conftest import build, copy_course
 from coursebuild import certificates as cert
 from coursebuild.checks import load_checked_course
 from coursebuild.problems import ContentError
-from coursebuild.roster import Eligibility, Trainee, decode_roster, load_cohort, not_eligible_reasons
+from coursebuild.roster import Eligibility, Trainee, decode_roster, load_cohort, name_key, not_eligible_reasons
 from coursebuild.verify import certificate_hash, revocation_hash
 
 SAMPLE = "roster/sample-2565-bkk"
@@ -166,7 +165,7 @@ def test_certificates_embed_only_sarabun(sample):
         assert lines and all(re.match(r"[A-Z]{6}\+Sarabun", line) and " yes yes yes " in line for line in lines), fonts
 
 
-def test_certificate_shows_the_wording_date_number_and_a_scannable_qr_code(sample):
+def test_certificate_shows_the_wording_date_number_and_a_scannable_qr_code(sample, tmp_path):
     row_ = next(r for r in summary(sample) if r["eligible"] == "yes")
     path = single(sample, row_["number"])
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
@@ -176,7 +175,7 @@ def test_certificate_shows_the_wording_date_number_and_a_scannable_qr_code(sampl
     assert letters("โรงแรมปรินซ์พาเลซ มหานาค กรุงเทพฯ") in letters(text)
     assert f"เลขที่ {row_['number']}" in text
     assert re.fullmatch(r"อสด-2565-BKK1-\d{4}-[0-9A-HJKMNP-TV-Z]{8}", row_["number"])
-    png = Path(tempfile.mkdtemp()) / "page"
+    png = tmp_path / "page"
     subprocess.run(["pdftoppm", "-r", "110", "-png", str(path), str(png)], check=True)
     scanned = subprocess.run(["zbarimg", "-q", "--raw", f"{png}-1.png"], capture_output=True, text=True).stdout.strip()
     assert scanned == cert.verify_url("https://osd-course.example.org/", row_["number"])
@@ -214,18 +213,11 @@ def test_public_hash_file_holds_hashes_only(sample):
     text = json.dumps(data, ensure_ascii=False)
     for r in rows:
         assert r["name"] not in text and r["name"].split()[-1] not in text
-        assert not r["number"] or r["number"] not in text
-    first = next(r for r in rows if r["eligible"] == "yes")
-    key = first["name"].split(" ", 1)
-    trainee = Trainee(0, "", _drop_prefix(key[0]), key[1])
-    assert certificate_hash(first["number"], trainee.name_key) in data["valid"]
-
-
-def _drop_prefix(first: str) -> str:
-    for prefix in ("เด็กหญิง", "เด็กชาย", "นางสาว", "นาง", "นาย"):
-        if first.startswith(prefix):
-            return first[len(prefix):]
-    return first
+        assert not r["number"] or r["number"][-8:] not in text
+    with open(sample / SAMPLE / "trainees.csv", encoding="utf-8-sig") as fh:
+        first = next(csv.DictReader(fh))  # roster row 2, the first certificate
+    assert rows[0]["row"] == "2" and rows[0]["eligible"] == "yes"
+    assert certificate_hash(rows[0]["number"], name_key(f"{first['ชื่อ']} {first['นามสกุล']}")) in data["valid"]
 
 
 def test_same_input_gives_identical_pdfs(project, monkeypatch):
@@ -416,6 +408,17 @@ def test_missing_logo_and_signature_are_reported_at_their_yaml_lines(project):
     lines = (folder / "cohort.yml").read_text(encoding="utf-8").splitlines()
     found = {(p.code, lines[p.line - 1].strip()) for p in loaded.problems}
     assert found == {("missing-logo", "logo: logo-des.svg"), ("missing-signature", "signature: signature-1.svg")}
+
+
+def test_a_broken_logo_fails_the_build_instead_of_printing_without_it(project):
+    folder = new_cohort(project, "broken", [row(1, "นาย", "ก้องภพ", "ศรีสุข")])
+    (folder / "logo-pm.svg").write_text("<svg this is not XML", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        cert.build_certificates(course_at(project), [folder])
+    assert {p.code for p in caught.value.problems} == {"print-warning"}
+    assert any("logo-pm.svg" in p.message for p in caught.value.problems)
+    assert not (project / "dist" / "certificates" / "broken").exists()
+    assert not (folder / ".secret").exists() and not (folder / "numbers.csv").exists()
 
 
 def test_names_are_escaped_not_interpreted(project):

@@ -44,12 +44,14 @@ def issued(tmp_path_factory):
 
 def check(page, url: str, number: str, name: str) -> tuple[str, str]:
     """Open the page with the number in the address, as the QR code gives it, and type the name."""
+    page.goto("about:blank")  # a fresh load each time, not a same-page jump to a new #fragment
     page.goto(url + "verify/#" + quote(number, safe="-"))
     return typed(page, name)
 
 
 def typed(page, name: str) -> tuple[str, str]:
-    page.fill("#osd-verify-name", name)
+    page.wait_for_selector("form[data-osd-verify][data-ready]")
+    page.fill("#osd-verify-name", name)  # typing clears any earlier result
     page.click("form[data-osd-verify] button[type=submit]")
     page.wait_for_function("() => ['valid', 'revoked', 'unknown', 'error', 'incomplete']"
                            ".includes(document.querySelector('[data-verify-result]').dataset.result)")
@@ -71,6 +73,7 @@ def test_typed_number_with_thai_digits_and_name_without_prefix_is_valid(issued, 
     root, url, rows, _ = issued
     row = next(r for r in rows if r["name"] == "เด็กชายคำนึง ลำดวน")
     phone.goto(url + "verify/")
+    phone.wait_for_selector("form[data-osd-verify][data-ready]")
     phone.fill("#osd-verify-number", " " + thai_digits(row["number"][:-8]) + row["number"][-8:].lower())
     # typed ํ + า instead of ำ, extra spaces, and no prefix: still the same person
     state, _ = typed(phone, "  คํานึง   ลําดวน ")
@@ -136,3 +139,21 @@ def test_site_holds_no_roster_data(issued, tmp_path):
     leaks = {(p.relative_to(root / "site").as_posix(), s) for p in files
              for s in (parts - allowed) | always_secret if s in _site_text(p)}
     assert not leaks
+
+
+AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed: run `make test` (npm ci in tests/)")
+@pytest.mark.parametrize("which", ["valid", "revoked", "unknown"])
+def test_verify_page_and_its_results_are_accessible(issued, phone, which):
+    root, url, rows, revoked = issued
+    row = revoked if which == "revoked" else rows[0]
+    state, _ = check(phone, url, row["number"], "นายผิด ชื่อ" if which == "unknown" else row["name"])
+    assert state == which
+    phone.add_script_tag(path=str(AXE))
+    violations = phone.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
+    }""")
+    assert not violations

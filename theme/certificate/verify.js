@@ -140,14 +140,22 @@
     var form = document.querySelector("[data-osd-verify]");
     if (!form || form.hasAttribute("data-ready")) return;
     form.setAttribute("data-ready", "");
+    var box = form.querySelector("[data-verify-result]");
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       check(form);
+    });
+    /* A result belongs to what was checked: clear it as soon as either field changes. */
+    form.addEventListener("input", function () {
+      box.removeAttribute("data-result");
+      box.textContent = "";
     });
     function prefill() {
       var number = numberFromAddress();
       if (number) {
         form.elements.number.value = number;
+        box.removeAttribute("data-result");
+        box.textContent = "";
         form.elements.name.focus();
       }
     }
