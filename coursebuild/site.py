@@ -191,12 +191,9 @@ def read_handout_manifest(site: Path) -> list[dict]:
     manifest = site / urls.HANDOUT_DIR / "manifest.json"
     if not manifest.is_file():
         return []
-    entries = []
-    for entry in json.loads(manifest.read_text(encoding="utf-8")):
-        file = site / urls.HANDOUT_DIR / entry["file"]
-        if file.is_file():
-            entries.append({**entry, "bytes": file.stat().st_size})
-    return entries
+    # Entries name files relative to site/ ("handouts/fake-news.pdf"); list only those still there.
+    return [entry for entry in json.loads(manifest.read_text(encoding="utf-8"))
+            if (site / entry["file"]).is_file()]
 
 
 _KIND_HEADINGS = [
@@ -221,7 +218,7 @@ def downloads_markdown(entries: list[dict]) -> str:
         parts.append(f"## {heading}\n\n| เอกสาร | ขนาด |\n|---|---|\n")
         for e in rows:
             title = str(e.get("title", e["file"])).replace("|", "\\|")
-            parts.append(f'| <a href="../{urls.HANDOUT_DIR}/{e["file"]}" download>{_escape(title)}</a> '
+            parts.append(f'| <a href="../{e["file"]}" download>{_escape(title)}</a> '
                          f'| {format_size(e["bytes"])} |\n')
         parts.append("\n")
     return "".join(parts)

@@ -155,6 +155,10 @@ def test_qr_code_on_handout_opens_the_lesson_the_site_builds(printed):
     assert (printed / "site" / path / "index.html").is_file()
     assert (printed / "site" / urls.quiz_path("first-steps") / "index.html").is_file()
     assert site_file(printed, urls.handout_file("first-steps")).is_file(), "the site build kept the handouts"
+    downloads = (printed / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
+    for file in TRAINEE_FILES:
+        assert f'href="../{file}"' in downloads, f"the downloads page does not list {file}"
+    assert not any(Path(f).name in downloads for f in TRAINER_FILES)
 
 
 def test_trainer_notes_only_in_the_trainer_edition(printed):

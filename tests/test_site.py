@@ -36,12 +36,13 @@ def test_site_rebuild_keeps_handouts_built_by_the_other_command(tmp_path):
     handouts.mkdir(parents=True)
     (handouts / "first-steps.pdf").write_bytes(b"%PDF-1.7 stand-in")
     (handouts / "manifest.json").write_text(
-        '[{"file": "first-steps.pdf", "title": "เอกสาร ก้าวแรก", "kind": "handout", "module": "first-steps"}]',
-        encoding="utf-8")
+        '[{"file": "handouts/first-steps.pdf", "title": "เอกสาร ก้าวแรก", "kind": "handout",'
+        ' "module": "first-steps", "pages": 1, "bytes": 17}]', encoding="utf-8")
     assert build(root, "site") == 0
     assert (root / "site" / "handouts" / "first-steps.pdf").read_bytes() == b"%PDF-1.7 stand-in"
     downloads = (root / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
     assert "เอกสาร ก้าวแรก" in downloads and "1 KB" in downloads
+    assert 'href="../handouts/first-steps.pdf"' in downloads
 
 
 def test_module_page_has_objectives_key_points_and_quiz_link(tmp_path):
