@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .problems import ContentError, Problem
+from .problems import ContentError
 from .report import FORMATS, format_human
 
 
@@ -17,12 +17,15 @@ def _root(args: argparse.Namespace) -> Path:
 
 
 def _load(args: argparse.Namespace):
+    """The checked course, or ContentError with every problem. Warnings are shown, not fatal."""
     from .checks import load_checked_course
 
     course, problems = load_checked_course(_root(args))
     if course is None:
         raise ContentError(problems)
-    return course, problems
+    if problems:
+        sys.stderr.write(format_human(problems))
+    return course
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -37,54 +40,56 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if any(p.is_error for p in problems) else 0
 
 
-def cmd_site(args: argparse.Namespace) -> int:
+def _site(course, args: argparse.Namespace) -> list[str]:
     from .site import build_site, with_site_url
 
-    course, problems = _load(args)
     course = with_site_url(course, getattr(args, "site_url", None))
-    build_site(course)
-    print(f"site: wrote {_root(args) / 'site'}")
+    lines = [f"site: wrote {build_site(course)}"]
     if getattr(args, "offline", False):
         from .offline import write_offline_zip
 
-        path = write_offline_zip(course, _root(args))
-        print(f"offline copy: wrote {path}")
+        lines.append(f"offline copy: wrote {write_offline_zip(course, course.root)}")
+    return lines
+
+
+def _handouts(course, args: argparse.Namespace) -> list[str]:
+    from .handouts import build_handouts
+
+    return build_handouts(course)
+
+
+def _certificates(course, args: argparse.Namespace) -> list[str]:
+    from .certificates import build_certificates
+
+    return build_certificates(course, [Path(c) for c in getattr(args, "cohorts", [])],
+                              skip_invalid=getattr(args, "skip_invalid", False))
+
+
+def _run(args: argparse.Namespace, *steps) -> int:
+    """Load and check once, then run each build step in order; each replaces its output atomically."""
+    course = _load(args)
+    for step in steps:
+        for line in step(course, args):
+            print(line, flush=True)
     return 0
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    return _run(args, _site)
 
 
 def cmd_handouts(args: argparse.Namespace) -> int:
-    from .handouts import build_handouts
-
-    course, _ = _load(args)
-    for line in build_handouts(course):
-        print(line)
-    return 0
+    return _run(args, _handouts)
 
 
 def cmd_certificates(args: argparse.Namespace) -> int:
-    from .certificates import build_certificates
-
-    course, _ = _load(args)
-    for line in build_certificates(course, [Path(c) for c in args.cohorts], skip_invalid=args.skip_invalid):
-        print(line)
-    return 0
+    return _run(args, _certificates)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Everything `make` builds: site, handouts and certificates, each replaced atomically."""
-    args.cohorts, args.skip_invalid = [], False
-    # Handouts before the site: the site's downloads page lists them with their sizes.
-    for step in (cmd_certificates, cmd_handouts, cmd_site):
-        try:
-            code = step(args)
-        except ModuleNotFoundError as exc:
-            if not exc.name or not exc.name.startswith("coursebuild."):
-                raise
-            print(f"skipped: {exc.name} is not part of this version", file=sys.stderr)
-            continue
-        if code:
-            return code
-    return 0
+    """Everything `make` builds. Certificates first (the site publishes their verification
+    hashes), then handouts (the site's downloads page lists them), then the site."""
+    return _run(args, _certificates, _handouts, _site)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
