@@ -226,9 +226,20 @@
     }
   }
 
+  /* The progress page's script (export codes, QR, summary) is a third of our JavaScript: fetch
+     it only on that page instead of on every lesson. */
+  function loadProgressPage() {
+    if (!document.querySelector("[data-osd-progress]") || document.getElementById("osd-progress-script")) return;
+    var script = document.createElement("script");
+    script.id = "osd-progress-script";
+    script.src = new URL("assets/progress.js", window.__md_scope || location.href).href;
+    document.body.appendChild(script);
+  }
+
   function init() {
     var cfg = courseConfig();
     if (!cfg) return;
+    loadProgressPage();
     var forms = document.querySelectorAll("form[data-quiz-id]");
     for (var i = 0; i < forms.length; i++) setupQuiz(forms[i], cfg);
     renderProgress(cfg);
