@@ -13,8 +13,8 @@ wall time does. The CLI side is given its HTML for free, so the ratios slightly 
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -87,6 +87,11 @@ def best(timings: list[Timing]) -> Timing:
     return Timing(min(t.wall for t in timings), min(t.cpu for t in timings))
 
 
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--root", default=".", help="project folder holding course/ and quizzes/")
@@ -109,12 +114,13 @@ def main() -> int:
         for _ in range(args.runs):
             ours.append(measure(lambda: build_handouts(course, workers=args.workers)))
             cli.append(measure(lambda: run_cli(commands)))
-        manifest = json.loads((copy / "site" / urls.MANIFEST_FILE).read_text(encoding="utf-8"))
+        # The whole set: trainee files (site/handouts, in the manifest) and trainer copies (dist/trainer).
+        pdfs = sorted((copy / "site" / urls.HANDOUT_DIR).glob("*.pdf")) + sorted((copy / "dist" / urls.TRAINER_DIR).glob("*.pdf"))
+        pages = sum(pdf_pages(pdf) for pdf in pdfs)
+        size = sum(pdf.stat().st_size for pdf in pdfs)
 
     ours, cli = best(ours), best(cli)
-    pages = sum(entry["pages"] for entry in manifest)
-    size = sum(entry["bytes"] for entry in manifest)
-    print(f"print set: {len(manifest)} PDFs, {pages} pages, {size / 1e6:.1f} MB "
+    print(f"print set: {len(pdfs)} PDFs, {pages} pages, {size / 1e6:.1f} MB "
           f"({len(course.modules)} modules; {os.cpu_count()} CPUs; best of {args.runs}; "
           f"load average {os.getloadavg()[0]:.1f})")
     print(f"{'':38} {'wall s':>7} {'pages/s':>8} {'CPU s':>7} {'pages/CPU s':>12}")
