@@ -9,6 +9,7 @@ from pathlib import Path
 
 import markdown
 import yaml
+from markupsafe import Markup
 
 _INVALID_SLUG_CHAR = re.compile(r"[^\w\u0E00-\u0E7F\- ]")
 
@@ -69,6 +70,14 @@ def markdown_extensions(root: Path) -> tuple[list[str], dict[str, dict]]:
 def render_markdown(root: Path, text: str) -> str:
     names, configs = markdown_extensions(root)
     return markdown.Markdown(extensions=names, extension_configs=configs).convert(text)
+
+
+def render_inline(root: Path, text: str) -> Markup:
+    """One line of Markdown (a quiz prompt, an objective) without the wrapping <p>."""
+    html = render_markdown(root, text).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
 
 
 _ADMONITION_START = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+)\b")

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from . import urls
 from .checks import locate
 from .load import Course, Module, Page, Quiz
-from .markup import admonition_blocks, engine_root, render_markdown, strip_admonitions
+from .markup import admonition_blocks, engine_root, render_inline, render_markdown, strip_admonitions
 from .problems import Problem
 from .site import format_duration, needed_to_pass
 from .thai import number, thai_date, thai_digits
@@ -83,14 +83,6 @@ _ADMONITION = re.compile(r'<div class="admonition ([\w-]+)([^"]*)">(\s*<p class=
 _ATTR = re.compile(r'(?<![\w-])(id|href|src)="([^"]*)"')
 _EXTERNAL_LINK = re.compile(r'<a href="(https?://[^"]+)"([^>]*)>(.*?)</a>', re.S)
 _ACTIVITY_TITLE = re.compile(r'^\s*(?:!!!|\?\?\?\+?)\s+activity(?:\s+"(?P<title>[^"]*)")?')
-
-
-def render_inline(root: Path, text: str) -> Markup:
-    """One line of Markdown (an objective, a quiz choice) without the wrapping <p>."""
-    out = render_markdown(root, text).strip()
-    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
-        out = out[3:-4]
-    return Markup(out)
 
 
 def section_id(page_name: str) -> str:

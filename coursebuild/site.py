@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from . import urls
 from .load import COURSE_DIR, IMAGE_DIR, Course, Module, Page, Quiz
-from .markup import engine_root, render_markdown, strip_admonitions
+from .markup import engine_root, render_inline, render_markdown, strip_admonitions
 from .offline import write_offline_files, write_progress_page
 from .problems import ContentError, Problem
 from .search import prepare_search_index
@@ -39,13 +39,6 @@ def template_env(root: Path) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-
-
-def inline_markdown(root: Path, text: str) -> Markup:
-    html = render_markdown(root, text).strip()
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        html = html[3:-4]
-    return Markup(html)
 
 
 @dataclass(frozen=True)
@@ -76,8 +69,8 @@ def render_quiz_html(course: Course, quiz: Quiz, image_prefix: str) -> str:
         if q.image:
             image_url = image_prefix + Path(q.image.src).name
         questions.append(QuestionView(
-            id=q.id, type=q.type, prompt_html=inline_markdown(root, q.prompt),
-            choices=[ChoiceView(c.text, c.correct, inline_markdown(root, c.feedback) if c.feedback else Markup(""))
+            id=q.id, type=q.type, prompt_html=render_inline(root, q.prompt),
+            choices=[ChoiceView(c.text, c.correct, render_inline(root, c.feedback) if c.feedback else Markup(""))
                      for c in q.choices],
             correct_texts=[c.text for c in q.choices if c.correct],
             explanation_html=Markup(render_markdown(root, q.explanation)),
