@@ -29,10 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coursebuild import certificates as cert  # noqa: E402
+from coursebuild.certificates import build as cert  # noqa: E402
 from coursebuild.checks import load_checked_course  # noqa: E402
 from coursebuild.pdf import write_pdf  # noqa: E402
-from coursebuild.roster import load_cohort  # noqa: E402
+from coursebuild.certificates.roster import load_cohort  # noqa: E402
 
 SAMPLE = ROOT / "roster" / "sample-2565-bkk"
 

@@ -62,7 +62,7 @@ def build_stock(root: Path, site_url: str) -> None:
     (root / "mkdocs.yml").write_text(stock_config((ROOT / "mkdocs.yml").read_text(encoding="utf-8")),
                                      encoding="utf-8")
     shutil.copytree(ROOT / "theme", root / "theme", dirs_exist_ok=True)
-    with mock.patch("coursebuild.site.prepare_search_index", lambda course, site: None):
+    with mock.patch("coursebuild.render.site.build.prepare_search_index", lambda course, site: None):
         if main(["--root", str(root), "site", "--site-url", site_url]) != 0:
             raise RuntimeError(f"stock build failed for {root}")
 
@@ -191,7 +191,7 @@ def run(root: Path, size: int, seed: int, misses: int) -> None:
     from playwright.sync_api import sync_playwright
 
     from coursebuild.checks import load_checked_course
-    from coursebuild.search import load_search_words
+    from coursebuild.render.site.search import load_search_words
 
     work = Path(tempfile.mkdtemp(prefix="bench-search-"))
     try:

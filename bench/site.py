@@ -28,7 +28,7 @@ from conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, StaticServer, copy_course  
 from coursebuild.checks import load_checked_course  # noqa: E402
 from coursebuild.cli import main  # noqa: E402
 from coursebuild.markup import engine_root  # noqa: E402
-from coursebuild.site import site_nav, write_docs  # noqa: E402
+from coursebuild.render.site.build import site_nav, write_docs  # noqa: E402
 
 BUDGET_KB = 120
 

@@ -1,5 +1,5 @@
 import sys
 
-from .cli import main
+from coursebuild.cli import main
 
 sys.exit(main(sys.argv[1:]))

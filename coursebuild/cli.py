@@ -8,8 +8,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .problems import ContentError
-from .report import FORMATS, format_human
+from coursebuild.problems import ContentError
+from coursebuild.report import FORMATS, format_human
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -18,7 +18,7 @@ def _root(args: argparse.Namespace) -> Path:
 
 def _load(args: argparse.Namespace):
     """The checked course, or ContentError with every problem. Warnings are shown, not fatal."""
-    from .checks import load_checked_course
+    from coursebuild.checks import load_checked_course
 
     course, problems = load_checked_course(_root(args))
     if course is None:
@@ -29,11 +29,11 @@ def _load(args: argparse.Namespace):
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .checks import load_checked_course
+    from coursebuild.checks import load_checked_course
 
     _, problems = load_checked_course(_root(args))
     if args.external:
-        from .external_links import check_external_links
+        from coursebuild.editor.external_links import check_external_links
 
         problems += check_external_links(_root(args))
     sys.stdout.write(FORMATS[args.format](problems))
@@ -41,25 +41,25 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _site(course, args: argparse.Namespace) -> list[str]:
-    from .site import build_site, with_site_url
+    from coursebuild.render.site.build import build_site, with_site_url
 
     course = with_site_url(course, getattr(args, "site_url", None))
     lines = [f"site: wrote {build_site(course)}"]
     if getattr(args, "offline", False):
-        from .offline import write_offline_zip
+        from coursebuild.render.site.offline import write_offline_zip
 
         lines.append(f"offline copy: wrote {write_offline_zip(course, course.root)}")
     return lines
 
 
 def _handouts(course, args: argparse.Namespace) -> list[str]:
-    from .handouts import build_handouts
+    from coursebuild.render.print.handouts import build_handouts
 
     return build_handouts(course)
 
 
 def _certificates(course, args: argparse.Namespace) -> list[str]:
-    from .certificates import build_certificates
+    from coursebuild.certificates.build import build_certificates
 
     return build_certificates(course, [Path(c) for c in getattr(args, "cohorts", [])],
                               skip_invalid=getattr(args, "skip_invalid", False))
@@ -93,13 +93,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from coursebuild.editor.serve import serve
 
     return serve(_root(args), host=args.host, port=args.port)
 
 
 def cmd_new_module(args: argparse.Namespace) -> int:
-    from .scaffold import create_module
+    from coursebuild.editor.scaffold import create_module
 
     written, problems = create_module(_root(args), args.slug, args.title)
     if problems:
@@ -111,7 +111,7 @@ def cmd_new_module(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import check_schemas, write_schemas
+    from coursebuild.editor.schema import check_schemas, write_schemas
 
     if args.check:
         problems = check_schemas(_root(args))

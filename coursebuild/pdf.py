@@ -18,7 +18,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-from .problems import ContentError, Problem
+from coursebuild.problems import ContentError, Problem
 
 SARABUN_WEIGHTS = {"Regular": (400, "normal"), "Bold": (700, "normal"), "Italic": (400, "italic"),
                    "BoldItalic": (700, "italic"), "SemiBold": (600, "normal"), "Light": (300, "normal")}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from .problems import Problem
+from coursebuild.problems import Problem
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:

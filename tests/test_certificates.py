@@ -26,11 +26,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import build, copy_course
-from coursebuild import certificates as cert
+from coursebuild.certificates import build as cert
 from coursebuild.checks import load_checked_course
 from coursebuild.problems import ContentError
-from coursebuild.roster import Eligibility, Trainee, decode_roster, load_cohort, name_key, not_eligible_reasons
-from coursebuild.verify import certificate_hash, revocation_hash
+from coursebuild.certificates.roster import Eligibility, Trainee, decode_roster, load_cohort, name_key, not_eligible_reasons
+from coursebuild.certificates.verify import certificate_hash, revocation_hash
 
 SAMPLE = "roster/sample-2565-bkk"
 HEADER = ["ลำดับ", "คำนำหน้า", "ชื่อ", "นามสกุล", "จังหวัด", "อำเภอ", "ตำบล", "หมู่บ้าน", "ชั่วโมงอบรม", "คะแนน"]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from coursebuild.checks import check_text, load_checked_course
 from coursebuild.cli import main
-from coursebuild.external_links import Outcome, Use, check_urls, fetch, find_external_links
+from coursebuild.editor.external_links import Outcome, Use, check_urls, fetch, find_external_links
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures"
@@ -214,7 +214,7 @@ def test_any_quiz_bytes_give_a_course_or_problems(scratch_course, data):
 # --- external links: on demand only, never over the network in tests ----------------------------
 
 def test_check_never_touches_external_links_without_the_flag(monkeypatch, capsys):
-    import coursebuild.external_links as external
+    import coursebuild.editor.external_links as external
 
     def refuse(*args, **kwargs):
         raise AssertionError("external links were checked without --external")
@@ -281,7 +281,7 @@ def problem_codes() -> set[str]:
     import ast
 
     codes: set[str] = set()
-    for path in sorted((PROJECT / "coursebuild").glob("*.py")):
+    for path in sorted((PROJECT / "coursebuild").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         positions = {"Problem": 3}
         for node in ast.walk(tree):

@@ -12,7 +12,7 @@ import pytest
 from conftest import build, copy_course
 from PIL import Image
 
-from coursebuild.offline import (BUDGET_BYTES, ICON_SOURCE, collect_precache, file_url, is_precached,
+from coursebuild.render.site.offline import (BUDGET_BYTES, ICON_SOURCE, collect_precache, file_url, is_precached,
                                  render_icon, search_language_files)
 from coursebuild.problems import ContentError
 
@@ -121,7 +121,7 @@ def test_manifest_has_thai_names_our_icons_and_the_theme_colour(built):
 
 
 def test_short_name_is_the_abbreviation_in_the_title():
-    from coursebuild.offline import short_name
+    from coursebuild.render.site.offline import short_name
 
     assert short_name("การพัฒนาอาสาสมัครดิจิทัล (อสด.) ประจำหมู่บ้าน") == "อสด."
     assert short_name("หลักสูตรไม่มีวงเล็บ") == "อสด."
@@ -150,10 +150,10 @@ def test_icon_with_unsupported_svg_fails_the_build(tmp_path, monkeypatch):
         (engine / name).write_text((ROOT / name).read_text(encoding="utf-8"), encoding="utf-8")
     (engine / "theme" / "icon.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><path d="M0 0h5v5z"/></svg>')
-    from coursebuild import offline
+    from coursebuild.render.site import offline
 
     monkeypatch.setattr(offline, "engine_root", lambda _root: engine)
-    from coursebuild.load import load_course
+    from coursebuild.source.load import load_course
 
     course, _ = load_course(root)
     with pytest.raises(ContentError) as err:
@@ -209,8 +209,8 @@ def test_offline_zip_holds_rewritten_pages_search_script_and_pdfs(built):
 
 
 def test_offline_zip_is_the_same_for_the_same_site(built, tmp_path):
-    from coursebuild.load import load_course
-    from coursebuild.offline import write_offline_zip
+    from coursebuild.source.load import load_course
+    from coursebuild.render.site.offline import write_offline_zip
 
     first = (built / "dist" / "site-offline.zip").read_bytes()
     course, _ = load_course(built)
@@ -218,8 +218,8 @@ def test_offline_zip_is_the_same_for_the_same_site(built, tmp_path):
 
 
 def test_offline_zip_without_a_site_is_a_problem_not_a_traceback(tmp_path):
-    from coursebuild.load import load_course
-    from coursebuild.offline import write_offline_zip
+    from coursebuild.source.load import load_course
+    from coursebuild.render.site.offline import write_offline_zip
 
     root = copy_course("minimal", tmp_path / "course")
     course, _ = load_course(root)

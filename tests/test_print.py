@@ -19,10 +19,10 @@ from conftest import build, copy_course
 from PIL import Image, ImageChops, ImageStat
 
 from coursebuild import urls
-from coursebuild.handouts import build_handouts, plan_print, read_print_css
-from coursebuild.load import load_course
+from coursebuild.render.print.handouts import build_handouts, plan_print, read_print_css
+from coursebuild.source.load import load_course
 from coursebuild.pdf import font_face_css, write_pdf
-from coursebuild.printdoc import glue_thai, glue_thai_html
+from coursebuild.render.print.printdoc import glue_thai, glue_thai_html
 from coursebuild.problems import ContentError
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "print"

@@ -18,10 +18,10 @@ import yaml
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from coursebuild import model
-from coursebuild.load import split_front_matter
-from coursebuild.schema import SCHEMA_CODES, SCHEMA_DIR, build_schemas, check_schemas, dataclass_schema
-from coursebuild.yamlsource import load_yaml
+from coursebuild.source import model
+from coursebuild.source.load import split_front_matter
+from coursebuild.editor.schema import SCHEMA_CODES, SCHEMA_DIR, build_schemas, check_schemas, dataclass_schema
+from coursebuild.source.yamlsource import load_yaml
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures"
@@ -99,7 +99,7 @@ def test_checker_can_fail():
 
 def _cohort_class():
     try:
-        from coursebuild.roster import CohortConfig
+        from coursebuild.certificates.roster import CohortConfig
     except ImportError:
         return None
     return CohortConfig
@@ -129,7 +129,7 @@ FILES = [item for root in ROOTS for item in content_files(root)]
 def _prepare(name: str, tree):
     """What the loader does before convert(): cohort.yml dates become ISO text, as the schema says."""
     if name == "cohort.schema.json" and tree is not None:
-        from coursebuild.roster import _dates_as_text
+        from coursebuild.certificates.roster import _dates_as_text
 
         return _dates_as_text(tree)
     return tree

@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, StaticServer, copy_course
 
 from bench.search import build_ours, build_stock, sample_words, search_pages
-from coursebuild.search import load_search_words
+from coursebuild.render.site.search import load_search_words
 
 # SEARCH_SCREENSHOTS=/some/dir keeps the results screenshot there, to look at it.
 SCREENSHOT_DIR = Path(os.environ["SEARCH_SCREENSHOTS"]) if os.environ.get("SEARCH_SCREENSHOTS") else None

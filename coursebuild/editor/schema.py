@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Literal
 
-from . import model
-from .problems import Problem, relpath
+from coursebuild.source import model
+from coursebuild.problems import Problem, relpath
 
 SCHEMA_DIR = "schemas"
 DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft VS Code's YAML extension knows best
@@ -41,7 +41,7 @@ class SchemaFile:
 def _cohort_model() -> type | None:
     # The roster stage is optional in this version; without it there is no cohort.yml to describe.
     try:
-        from .roster import CohortConfig
+        from coursebuild.certificates.roster import CohortConfig
     except ImportError:
         return None
     return CohortConfig

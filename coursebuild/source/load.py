@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import CourseConfig, ModuleMeta, PageMeta, QuizFile, convert
-from .problems import Problem, relpath
-from .yamlsource import Located, load_yaml
+from coursebuild.source.model import CourseConfig, ModuleMeta, PageMeta, QuizFile, convert
+from coursebuild.problems import Problem, relpath
+from coursebuild.source.yamlsource import Located, load_yaml
 
 COURSE_DIR = "course"
 QUIZ_DIR = "quizzes"
@@ -279,3 +279,12 @@ def check_quiz_rules(quiz: QuizFile, path: str) -> list[Problem]:
                                         "make every choice different"))
             texts[c.text] = c.line
     return problems
+
+
+def locate(page: Page, needle: str) -> tuple[int, int]:
+    """Line and column of `needle` in the page's source, or the body start if not found."""
+    for offset, line in enumerate(page.body.split("\n")):
+        col = line.find(needle)
+        if col >= 0:
+            return page.body_line + offset, col + 1
+    return page.body_line, 1

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import Problem, relpath
+from coursebuild.problems import Problem, relpath
 
 TIMEOUT = 15  # seconds per request
 WORKERS = 8
@@ -126,7 +126,7 @@ def check_urls(uses: list[Use], fetcher: Callable[[str], Outcome] = fetch, worke
 
 def check_external_links(root: Path, fetcher: Callable[[str], Outcome] = fetch) -> list[Problem]:
     """Check every external link of a course that loads; course.yml's own site_url is skipped."""
-    from .load import load_course
+    from coursebuild.source.load import load_course
 
     course, _ = load_course(root)
     if course is None:

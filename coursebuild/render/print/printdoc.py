@@ -21,13 +21,12 @@ import jinja2
 import segno
 from markupsafe import Markup
 
-from . import urls
-from .checks import locate
-from .load import Course, Module, Page, Quiz
-from .markup import admonition_blocks, engine_root, render_inline, render_markdown, strip_admonitions
-from .problems import Problem
-from .site import format_duration, needed_to_pass
-from .thai import number, thai_date, thai_digits
+from coursebuild import urls
+from coursebuild.source.load import Course, Module, Page, Quiz, locate
+from coursebuild.markup import admonition_blocks, engine_root, render_inline, render_markdown, strip_admonitions
+from coursebuild.problems import Problem
+from coursebuild.render.views import format_duration, needed_to_pass
+from coursebuild.thai import number, thai_date, thai_digits
 
 # Thai names for admonition kinds: printed in every box title so that a black-and-white copy still
 # says what kind of box it is, and so that untitled boxes do not print Markdown's English "Note".

@@ -23,9 +23,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import COURSE_DIR, Course
-from .problems import ContentError, Problem
-from .yamlsource import Located, load_yaml
+from coursebuild.source.load import COURSE_DIR, Course
+from coursebuild.problems import ContentError, Problem
+from coursebuild.source.yamlsource import Located, load_yaml
 
 ZWSP = "\u200b"
 VARIANTS_FILE = "search-variants.yml"

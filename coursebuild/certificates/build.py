@@ -47,15 +47,15 @@ from typing import Optional
 
 import jinja2
 
-from . import thai
-from .markup import engine_root
-from .pdf import font_face_css, sarabun_dir, source_date, strict_weasyprint
-from .problems import ContentError, Problem, relpath
-from .report import format_human
-from .roster import (REGISTRY_FILE, REGISTRY_HEADER, ROSTER_DIR, SECRET_FILE, Cohort, RegistryEntry, Trainee,
+from coursebuild import thai
+from coursebuild.markup import engine_root
+from coursebuild.pdf import font_face_css, sarabun_dir, source_date, strict_weasyprint
+from coursebuild.problems import ContentError, Problem, relpath
+from coursebuild.report import format_human
+from coursebuild.certificates.roster import (REGISTRY_FILE, REGISTRY_HEADER, ROSTER_DIR, SECRET_FILE, Cohort, RegistryEntry, Trainee,
                      format_number, load_cohort, not_eligible_reasons, number_prefix)
-from .verify import PublicCohort, certificate_hash, check_code, revocation_hash, verify_url, write_public_data
-from .write import replace_dir, staging_dir
+from coursebuild.certificates.verify import PublicCohort, certificate_hash, check_code, revocation_hash, verify_url, write_public_data
+from coursebuild.write import replace_dir, staging_dir
 
 OUTPUT_DIR = Path("dist") / "certificates"
 SINGLES_DIR = "by-number"

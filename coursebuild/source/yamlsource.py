@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .problems import Problem
+from coursebuild.problems import Problem
 
 
 @dataclass(frozen=True)

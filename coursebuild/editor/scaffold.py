@@ -10,10 +10,10 @@ import json
 import re
 from pathlib import Path
 
-from .load import COURSE_DIR, MODULE_DIR, QUIZ_DIR
-from .model import SLUG_PATTERN
-from .problems import Problem, relpath
-from .yamlsource import load_yaml
+from coursebuild.source.load import COURSE_DIR, MODULE_DIR, QUIZ_DIR
+from coursebuild.source.model import SLUG_PATTERN
+from coursebuild.problems import Problem, relpath
+from coursebuild.source.yamlsource import load_yaml
 
 MODULE_TEMPLATE = """\
 ---
@@ -74,7 +74,7 @@ def module_text(slug: str, title: str) -> str:
 
 
 def quiz_text(slug: str, title: str) -> str:
-    from .schema import SCHEMA_DIR
+    from coursebuild.editor.schema import SCHEMA_DIR
 
     return QUIZ_TEMPLATE.format(slug=slug, quiz_title=_yaml_string(f"แบบทดสอบ {title}"), schema_dir=SCHEMA_DIR)
 

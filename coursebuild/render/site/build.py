@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import math
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +16,14 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import urls
-from .load import COURSE_DIR, IMAGE_DIR, Course, Module, Page, Quiz
-from .markup import engine_root, render_inline, render_markdown, strip_admonitions
-from .offline import write_offline_files, write_progress_page
-from .problems import ContentError, Problem
-from .search import prepare_search_index
-from .verify import write_verify_docs
+from coursebuild import urls
+from coursebuild.source.load import COURSE_DIR, IMAGE_DIR, Course, Module, Page, Quiz
+from coursebuild.markup import engine_root, render_inline, render_markdown, strip_admonitions
+from coursebuild.render.site.offline import write_offline_files, write_progress_page
+from coursebuild.problems import ContentError, Problem
+from coursebuild.render.site.search import prepare_search_index
+from coursebuild.render.site.verify_page import write_verify_docs
+from coursebuild.render.views import format_duration, needed_to_pass
 
 # Folders other commands write into site/; a site-only rebuild keeps them.
 CARRIED_OVER = [urls.HANDOUT_DIR]
@@ -83,10 +83,6 @@ def render_quiz_html(course: Course, quiz: Quiz, image_prefix: str) -> str:
     return "\n".join(line for line in html.split("\n") if line.strip())
 
 
-def needed_to_pass(total: int, pass_mark: int) -> int:
-    return math.ceil(total * pass_mark / 100)
-
-
 def _front(title: str) -> str:
     escaped = title.replace('"', '\\"')
     return f'---\ntitle: "{escaped}"\n---\n\n'
@@ -127,15 +123,6 @@ def next_steps_html(course: Course, module: Module) -> str:
         links.append(f'<a class="md-button" href="../../{urls.quiz_sheet_file(module.id)}" data-print-link download>'
                      'แบบทดสอบสำหรับพิมพ์ (PDF)</a>')
     return '<nav class="osd-next" aria-label="ขั้นต่อไป">\n' + "\n".join(links) + "\n</nav>\n"
-
-
-def format_duration(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if hours and rest:
-        return f"{hours} ชั่วโมง {rest} นาที"
-    if hours:
-        return f"{hours} ชั่วโมง"
-    return f"{rest} นาที"
 
 
 def quiz_markdown(course: Course, module: Module, number: int, quiz: Quiz) -> str:
@@ -341,7 +328,7 @@ def with_site_url(course: Course, site_url: str | None) -> Course:
 
 def build_site(course: Course) -> Path:
     """Build into a staging folder and swap it in as <root>/site only when everything succeeded."""
-    from .write import carry_over, replace_dir, staging_dir
+    from coursebuild.write import carry_over, replace_dir, staging_dir
 
     dest = course.root / "site"
     with staging_dir(dest) as tmp:

@@ -8,9 +8,9 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .load import COURSE_DIR, Course, Page
-from .markup import render_markdown, strip_admonitions
-from .problems import Problem, relpath
+from coursebuild.source.load import COURSE_DIR, Course, Page, locate
+from coursebuild.markup import render_markdown, strip_admonitions
+from coursebuild.problems import Problem, relpath
 
 # Characters that are invisible on screen but break search, sorting and line breaking.
 INVISIBLE = {
@@ -105,15 +105,6 @@ def all_pages(course: Course) -> list[Page]:
     return [course.home, *(m.page for m in course.modules), *course.pages]
 
 
-def locate(page: Page, needle: str) -> tuple[int, int]:
-    """Line and column of `needle` in the page's source, or the body start if not found."""
-    for offset, line in enumerate(page.body.split("\n")):
-        col = line.find(needle)
-        if col >= 0:
-            return page.body_line + offset, col + 1
-    return page.body_line, 1
-
-
 def check_links(course: Course) -> list[Problem]:
     problems: list[Problem] = []
     pages = {p.name: p for p in all_pages(course)}
@@ -204,7 +195,7 @@ def check_trainer_notes_closed(course: Course) -> list[Problem]:
 
 def check_search_words(course: Course) -> list[Problem]:
     """course/search-variants.yml is content too: report its mistakes in `check`, not only at build."""
-    from .search import load_search_words
+    from coursebuild.render.site.search import load_search_words
 
     return load_search_words(course.root)[1]
 
@@ -224,7 +215,7 @@ __all__ = ["check_course", "check_text", "trainee_body", "COURSE_DIR"]
 
 def load_checked_course(root: Path) -> tuple[Course | None, list[Problem]]:
     """Load and check everything. The course is returned only when no error was found."""
-    from .load import load_course
+    from coursebuild.source.load import load_course
 
     course, problems = load_course(root)
     if course is not None:

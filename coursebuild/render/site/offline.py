@@ -31,10 +31,10 @@ from xml.etree import ElementTree
 
 import jinja2
 
-from . import urls
-from .load import Course
-from .markup import engine_root
-from .problems import ContentError, Problem
+from coursebuild import urls
+from coursebuild.source.load import Course
+from coursebuild.markup import engine_root
+from coursebuild.problems import ContentError, Problem
 
 SERVICE_WORKER = "sw.js"
 MANIFEST = "manifest.webmanifest"
@@ -216,7 +216,7 @@ def render_icon(svg: str, size: int, maskable: bool = False):
     """
     from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-    from .pdf import sarabun_dir
+    from coursebuild.pdf import sarabun_dir
 
     root = ElementTree.fromstring(svg)
     box = [float(v) for v in root.get("viewBox", "0 0 512 512").split()]

@@ -14,8 +14,8 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal, Optional
 
-from .problems import Problem
-from .yamlsource import Located
+from coursebuild.problems import Problem
+from coursebuild.source.yamlsource import Located
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 

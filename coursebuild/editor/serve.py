@@ -17,8 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .problems import ContentError, Problem
-from .report import sort_problems, summary
+from coursebuild.problems import ContentError, Problem
+from coursebuild.report import sort_problems, summary
 
 LIVERELOAD_PATH = "/__livereload"
 WATCHED = ["course", "quizzes", "theme", "mkdocs.yml"]
@@ -98,7 +98,7 @@ class PreviewServer:
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000,
                  poll_seconds: float = POLL_SECONDS, log: Callable[[str], None] | None = None):
-        from .markup import engine_root
+        from coursebuild.markup import engine_root
 
         self.root = root.resolve()
         self.site = self.root / "site"
@@ -140,9 +140,9 @@ class PreviewServer:
 
     def rebuild(self) -> None:
         """Load and check everything; build the site only when there is no error."""
-        from .checks import load_checked_course
-        from .site import build_site, with_site_url
-        from .markup import load_site_config
+        from coursebuild.checks import load_checked_course
+        from coursebuild.render.site.build import build_site, with_site_url
+        from coursebuild.markup import load_site_config
 
         started = time.monotonic()
         with self.lock:
