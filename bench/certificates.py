@@ -29,10 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coursebuild.certificates import build as cert  # noqa: E402
+from coursebuild.certificates import command, fit, plan, verify
+from coursebuild.certificates import html as certificate_html
+from coursebuild.certificates.layout import LAYOUT, QR_MASK  # noqa: E402
+from coursebuild.certificates.roster import load_cohort  # noqa: E402
 from coursebuild.checks import load_checked_course  # noqa: E402
 from coursebuild.pdf import write_pdf  # noqa: E402
-from coursebuild.certificates.roster import load_cohort  # noqa: E402
 
 SAMPLE = ROOT / "roster" / "sample-2565-bkk"
 
@@ -118,20 +120,20 @@ def full_pages_html(course, cohort, outcomes) -> tuple[str, str]:
     """The whole design on every page, as a straightforward implementation would render it."""
     import segno
 
-    background = cert.background_html(course, cohort)
+    background = certificate_html.background_html(course, cohort)
     head, _, rest = background.partition("<body>")
     fixed, _, _ = rest.partition("</body>")
-    layout = cert.LAYOUT
-    css = cert.certificate_css(course.root) + (
+    layout = LAYOUT
+    css = certificate_html.certificate_css(course.root) + (
         f".full {{ position: relative; height: {layout['page_height']}mm; break-after: page; }}"
         f".qr {{ position: absolute; left: {layout['qr_left']}mm; top: {layout['qr_top']}mm;"
         f" width: {layout['qr_size']}mm; height: {layout['qr_size']}mm; image-rendering: pixelated; }}")
     pages = []
     for o in outcomes:
         # the same QR code settings as the pipeline, as a tiny PNG, so both compare page making
-        qr = segno.make(cert.verify_url(course.config.site_url, o.number), error="m",
-                        mask=cert.QR_MASK).png_data_uri(scale=1, border=0)
-        size = cert.name_font_size(o.trainee.full_name)
+        qr = segno.make(verify.verify_url(course.config.site_url, o.number), error="m",
+                        mask=QR_MASK).png_data_uri(scale=1, border=0)
+        size = fit.name_font_size(o.trainee.full_name)
         pages.append(f'<div class="full">{fixed}<p class="name" style="font-size: {size:.2f}pt">{o.trainee.full_name}</p>'
                      f'<p class="number">เลขที่ {o.number}</p><img class="qr" src="{qr}" alt=""></div>')
     return head + "<body>" + "".join(pages) + "</body></html>", css
@@ -141,7 +143,7 @@ def baseline_per_document(course, cohort, outcomes, out: Path) -> float:
     start = time.perf_counter()
     for o in outcomes:
         html, css = full_pages_html(course, cohort, [o])
-        write_pdf(html, cohort.folder, [css], "bench", out / f"{cert.safe_file_name(o.number)}.pdf")
+        write_pdf(html, cohort.folder, [css], "bench", out / f"{command.safe_file_name(o.number)}.pdf")
     return len(outcomes) / (time.perf_counter() - start)
 
 
@@ -178,25 +180,25 @@ def main(argv: list[str] | None = None) -> int:
 
         with PeakMemory() as memory:
             start, cpu = time.perf_counter(), _cpu_seconds()
-            lines = cert.build_certificates(course, [cohort_dir], workers=args.workers)
+            lines = command.build_certificates(course, [cohort_dir], workers=args.workers)
             elapsed, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
         out = work / "dist" / "certificates" / "bench"
-        issued = sum(1 for _ in (out / cert.SINGLES_DIR).iterdir())
+        issued = sum(1 for _ in (out / command.SINGLES_DIR).iterdir())
         rate = issued / elapsed
         print(lines[0])
         print(f"pipeline: {issued} certificates + print file + sign-in sheet of {args.n} in {elapsed:.1f} s "
               f"= {rate:.0f} certificates/s; peak memory {memory.peak / 2**20:.0f} MB (all processes)")
         print(f"          CPU {cpu:.0f} s in all processes = {1000 * cpu / issued:.1f} ms per certificate "
               f"(on {args.workers} idle cores that is {issued * args.workers / cpu:.0f}/s)")
-        print(f"          print-all.pdf {(out / cert.PRINT_FILE).stat().st_size / 2**20:.0f} MB, "
-              f"sign-in-sheet.pdf {(out / cert.SIGN_IN_FILE).stat().st_size / 2**20:.0f} MB")
+        print(f"          print-all.pdf {(out / command.PRINT_FILE).stat().st_size / 2**20:.0f} MB, "
+              f"sign-in-sheet.pdf {(out / command.SIGN_IN_FILE).stat().st_size / 2**20:.0f} MB")
 
         cohort = load_cohort(cohort_dir, work, course.config.id, course.config.thai_numerals).cohort
-        plan, _ = cert.plan_cohort(cohort)
+        cohort_plan, _ = plan.plan_cohort(cohort)
         base = work / "baselines"
         base.mkdir()
-        per_doc = baseline_per_document(course, cohort, plan.issued[:args.per_document_n], base)
-        batch = baseline_batch(course, cohort, plan.issued[:args.batch_n], base)
+        per_doc = baseline_per_document(course, cohort, cohort_plan.issued[:args.per_document_n], base)
+        batch = baseline_batch(course, cohort, cohort_plan.issued[:args.batch_n], base)
         print(f"baseline, one WeasyPrint document per certificate: {per_doc:.1f}/s "
               f"(n={args.per_document_n}, 1 core)")
         print(f"baseline, one WeasyPrint document per batch:       {batch:.1f}/s (n={args.batch_n}, 1 core, one file)")

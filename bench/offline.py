@@ -21,7 +21,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from conftest import copy_course  # noqa: E402
 
 from coursebuild.cli import main  # noqa: E402
-from coursebuild.render.site.offline import BUDGET_BYTES, OFFLINE_ZIP, collect_precache  # noqa: E402
+from coursebuild.render.site.offline import (  # noqa: E402
+    BUDGET_BYTES,
+    OFFLINE_ZIP,
+    collect_precache,
+)
 
 
 def kb(size: int) -> str:

@@ -29,8 +29,13 @@ sys.path[:0] = [str(ROOT)]
 
 from coursebuild import urls  # noqa: E402
 from coursebuild.checks import load_checked_course  # noqa: E402
-from coursebuild.render.print.handouts import DEFAULT_WORKERS, build_handouts, plan_print, read_print_css  # noqa: E402
 from coursebuild.pdf import font_face_css  # noqa: E402
+from coursebuild.render.print.handouts import (  # noqa: E402
+    DEFAULT_WORKERS,
+    build_handouts,
+    plan_print,
+    read_print_css,
+)
 from coursebuild.report import format_human  # noqa: E402
 
 WEASYPRINT = ROOT / ".venv" / "bin" / "weasyprint"

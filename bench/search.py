@@ -33,7 +33,13 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, StaticServer, copy_course  # noqa: E402
+from conftest import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    StaticServer,
+    copy_course,
+)
 
 from coursebuild.cli import main  # noqa: E402
 

@@ -59,7 +59,7 @@ def _handouts(course, args: argparse.Namespace) -> list[str]:
 
 
 def _certificates(course, args: argparse.Namespace) -> list[str]:
-    from coursebuild.certificates.build import build_certificates
+    from coursebuild.certificates.command import build_certificates
 
     return build_certificates(course, [Path(c) for c in getattr(args, "cohorts", [])],
                               skip_invalid=getattr(args, "skip_invalid", False))

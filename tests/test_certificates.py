@@ -22,15 +22,22 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import build, copy_course
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import build, copy_course
-from coursebuild.certificates import build as cert
+from coursebuild.certificates import assembly, command, fit, layout, verify
+from coursebuild.certificates.roster import (
+    Eligibility,
+    Trainee,
+    decode_roster,
+    load_cohort,
+    name_key,
+    not_eligible_reasons,
+)
+from coursebuild.certificates.verify import certificate_hash, revocation_hash
 from coursebuild.checks import load_checked_course
 from coursebuild.problems import ContentError
-from coursebuild.certificates.roster import Eligibility, Trainee, decode_roster, load_cohort, name_key, not_eligible_reasons
-from coursebuild.certificates.verify import certificate_hash, revocation_hash
 
 SAMPLE = "roster/sample-2565-bkk"
 HEADER = ["ลำดับ", "คำนำหน้า", "ชื่อ", "นามสกุล", "จังหวัด", "อำเภอ", "ตำบล", "หมู่บ้าน", "ชั่วโมงอบรม", "คะแนน"]
@@ -48,7 +55,7 @@ def summary(root: Path, cohort: str = "sample-2565-bkk") -> list[dict]:
 
 
 def single(root: Path, number: str, cohort: str = "sample-2565-bkk") -> Path:
-    return root / "dist" / "certificates" / cohort / "by-number" / f"{cert.safe_file_name(number)}.pdf"
+    return root / "dist" / "certificates" / cohort / "by-number" / f"{command.safe_file_name(number)}.pdf"
 
 
 def pdf_words(path: Path) -> list[tuple[float, float, float, float, str]]:
@@ -64,8 +71,8 @@ def _unescape(text: str) -> str:
 
 def name_line(path: Path) -> list[tuple[float, float, float, float, str]]:
     """The words inside the name box, left to right."""
-    top = cert.LAYOUT["name_top"] * MM
-    bottom = (cert.LAYOUT["name_top"] + cert.LAYOUT["name_height"]) * MM
+    top = layout.LAYOUT["name_top"] * MM
+    bottom = (layout.LAYOUT["name_top"] + layout.LAYOUT["name_height"]) * MM
     return sorted(w for w in pdf_words(path) if top - 2 <= w[1] and w[3] <= bottom + 2)
 
 
@@ -178,7 +185,7 @@ def test_certificate_shows_the_wording_date_number_and_a_scannable_qr_code(sampl
     png = tmp_path / "page"
     subprocess.run(["pdftoppm", "-r", "110", "-png", str(path), str(png)], check=True)
     scanned = subprocess.run(["zbarimg", "-q", "--raw", f"{png}-1.png"], capture_output=True, text=True).stdout.strip()
-    assert scanned == cert.verify_url("https://osd-course.example.org/", row_["number"])
+    assert scanned == verify.verify_url("https://osd-course.example.org/", row_["number"])
 
 
 @pytest.mark.parametrize("name", TRICKY + [LONG])
@@ -193,13 +200,13 @@ def test_tricky_thai_names_print_and_extract(sample, name):
 def test_long_name_shrinks_to_fit_one_line_inside_the_name_box(sample):
     number = next(r["number"] for r in summary(sample) if r["name"] == LONG)
     words = name_line(single(sample, number))
-    left = (cert.LAYOUT["page_width"] - cert.LAYOUT["name_width"]) / 2 * MM
-    right = left + cert.LAYOUT["name_width"] * MM
+    left = (layout.LAYOUT["page_width"] - layout.LAYOUT["name_width"]) / 2 * MM
+    right = left + layout.LAYOUT["name_width"] * MM
     assert left <= min(w[0] for w in words) and max(w[2] for w in words) <= right
     assert max(w[1] for w in words) - min(w[1] for w in words) < 3  # one line: marks sit a little higher
     assert letters("".join(w[4] for w in words)) == letters(LONG)  # nothing wrapped out of the box
-    assert cert.NAME_MIN_PT < cert.name_font_size(LONG) < cert.NAME_MAX_PT
-    assert cert.name_font_size("นางสาวน้ำผึ้ง กุ้งนาง") == cert.NAME_MAX_PT
+    assert layout.NAME_MIN_PT < fit.name_font_size(LONG) < layout.NAME_MAX_PT
+    assert fit.name_font_size("นางสาวน้ำผึ้ง กุ้งนาง") == layout.NAME_MAX_PT
     short = next(r["number"] for r in summary(sample) if r["name"] == "นางสาวน้ำผึ้ง กุ้งนาง")
     height = lambda ws: max(w[3] - w[1] for w in ws)  # noqa: E731 - the font size, as poppler sees it
     assert height(words) < 0.75 * height(name_line(single(sample, short)))
@@ -238,11 +245,11 @@ def test_adding_and_removing_trainees_renumbers_nobody(project):
     folder = new_cohort(project, "stable", [row(1, "นาย", "ก้องภพ", "ศรีสุข"), row(2, "นาง", "ขวัญใจ", "บุญมา"),
                                             row(3, "น.ส.", "ชุติมา", "ดวงดี")])
     course = course_at(project)
-    cert.build_certificates(course, [folder])
+    command.build_certificates(course, [folder])
     before = {r["name"]: r["number"] for r in summary(project, "stable")}
     write_roster(folder, [row(1, "นาง", "ขวัญใจ", "บุญมา"), row(2, "ด.ญ.", "ปวีณา", "สายทอง"),
                           row(3, "นางสาว", "ชุติมา", "ดวงดี")])  # ก้องภพ left, ปวีณา joined in the middle
-    cert.build_certificates(course, [folder])
+    command.build_certificates(course, [folder])
     after = {r["name"]: r["number"] for r in summary(project, "stable")}
     assert after["นางขวัญใจ บุญมา"] == before["นางขวัญใจ บุญมา"]
     assert after["นางสาวชุติมา ดวงดี"] == before["นางสาวชุติมา ดวงดี"]  # น.ส. and นางสาว are one prefix
@@ -254,14 +261,14 @@ def test_adding_and_removing_trainees_renumbers_nobody(project):
 def test_secret_is_created_private_once_and_env_var_wins(project, monkeypatch):
     folder = new_cohort(project, "secret", [row(1, "นาย", "ก้องภพ", "ศรีสุข")])
     course = course_at(project)
-    cert.build_certificates(course, [folder])
+    command.build_certificates(course, [folder])
     secret = folder / ".secret"
     assert re.fullmatch(r"[0-9a-f]{64}\n", secret.read_text()) and secret.stat().st_mode & 0o777 == 0o600
     number = summary(project, "secret")[0]["number"]
-    cert.build_certificates(course, [folder])
+    command.build_certificates(course, [folder])
     assert summary(project, "secret")[0]["number"] == number
     monkeypatch.setenv("OSD_CERT_SECRET_SECRET", "ab" * 32)
-    cert.build_certificates(course, [folder])
+    command.build_certificates(course, [folder])
     other = summary(project, "secret")[0]["number"]
     assert other != number and other[:-8] == number[:-8]  # same serial, another check code
 
@@ -269,10 +276,10 @@ def test_secret_is_created_private_once_and_env_var_wins(project, monkeypatch):
 def test_revoked_number_gets_no_pdf_and_a_revocation_hash(project):
     folder = new_cohort(project, "revoke", [row(1, "นาย", "ก้องภพ", "ศรีสุข"), row(2, "นาง", "ขวัญใจ", "บุญมา")])
     course = course_at(project)
-    cert.build_certificates(course, [folder])
+    command.build_certificates(course, [folder])
     number = summary(project, "revoke")[0]["number"]
     (folder / "revoked.txt").write_text(f"# numbers revoked\n{number}  # printed with a wrong name\n", encoding="utf-8")
-    lines = cert.build_certificates(course, [folder])
+    lines = command.build_certificates(course, [folder])
     rows = summary(project, "revoke")
     assert rows[0]["eligible"] == "no" and "ถูกเพิกถอน" in rows[0]["reason"]
     assert not single(project, number, "revoke").exists()
@@ -285,7 +292,7 @@ def test_unknown_revoked_number_is_reported_with_its_line(project):
     folder = new_cohort(project, "revoke2", [row(1, "นาย", "ก้องภพ", "ศรีสุข")])
     (folder / "revoked.txt").write_text("\nอสด-2565-BKK1-0009-AAAAAAAA\n", encoding="utf-8")
     with pytest.raises(ContentError) as caught:
-        cert.build_certificates(course_at(project), [folder])
+        command.build_certificates(course_at(project), [folder])
     (problem,) = caught.value.problems
     assert (problem.path, problem.line, problem.code) == ("roster/revoke2/revoked.txt", 2, "revoked-unknown")
 
@@ -372,7 +379,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(project):
         row(7, "นาย", "ก้องภพ", "🙂"),  # not in the certificate font
     ])
     with pytest.raises(ContentError) as caught:
-        cert.build_certificates(course_at(project), [])
+        command.build_certificates(course_at(project), [])
     problems = caught.value.problems
     assert {(p.path, p.line, p.column, p.code) for p in problems} == {
         ("roster/bad/trainees.csv", 2, 3, "missing-name"),
@@ -414,7 +421,7 @@ def test_a_broken_logo_fails_the_build_instead_of_printing_without_it(project):
     folder = new_cohort(project, "broken", [row(1, "นาย", "ก้องภพ", "ศรีสุข")])
     (folder / "logo-pm.svg").write_text("<svg this is not XML", encoding="utf-8")
     with pytest.raises(ContentError) as caught:
-        cert.build_certificates(course_at(project), [folder])
+        command.build_certificates(course_at(project), [folder])
     assert {p.code for p in caught.value.problems} == {"print-warning"}
     assert any("logo-pm.svg" in p.message for p in caught.value.problems)
     assert not (project / "dist" / "certificates" / "broken").exists()
@@ -423,7 +430,7 @@ def test_a_broken_logo_fails_the_build_instead_of_printing_without_it(project):
 
 def test_names_are_escaped_not_interpreted(project):
     folder = new_cohort(project, "escape", [row(1, "นาย", "<script>alert(1)</script>", "&amp;")])
-    cert.build_certificates(course_at(project), [folder])
+    command.build_certificates(course_at(project), [folder])
     number = summary(project, "escape")[0]["number"]
     text = "".join(w[4] for w in name_line(single(project, number, "escape")))
     assert text == "นาย<script>alert(1)</script>&amp;"
@@ -431,7 +438,7 @@ def test_names_are_escaped_not_interpreted(project):
 
 def test_pdf_writer_renumbers_only_references():
     head = b"<</Type /Font /W [3 [500 0 612] 40 0 [7]] /FontDescriptor 7 0 R /DescendantFonts [12 0 R]>>"
-    assert cert._shift_references(head, 10) == \
+    assert assembly.shift_references(head, 10) == \
         b"<</Type /Font /W [3 [500 0 612] 40 0 [7]] /FontDescriptor 17 0 R /DescendantFonts [22 0 R]>>"
 
 
@@ -440,7 +447,7 @@ def test_pdf_writer_renumbers_only_references():
 @given(st.text(min_size=1, max_size=60))
 @settings(max_examples=200, deadline=None)
 def test_any_number_gives_a_safe_file_name(number):
-    name = cert.safe_file_name(number)
+    name = command.safe_file_name(number)
     assert name and len(name) <= 120
     assert not any(ch in name for ch in '/\\:*?"<>|\0 ') and name not in (".", "..")
 
@@ -463,7 +470,7 @@ def test_any_unicode_name_gives_a_certificate_or_a_clear_problem(scratch, first,
     folder = new_cohort(root, name, [row(1, "นาย", first, last)])
     try:
         try:
-            lines = cert.build_certificates(course, [folder])
+            lines = command.build_certificates(course, [folder])
         except ContentError as exc:
             assert exc.problems and all(p.code in ALLOWED for p in exc.problems), exc.problems
             assert all(p.path == f"roster/{name}/trainees.csv" and p.line >= 1 for p in exc.problems)
@@ -478,5 +485,17 @@ def test_any_unicode_name_gives_a_certificate_or_a_clear_problem(scratch, first,
 
 def test_no_roster_folder_is_not_an_error(tmp_path):
     root = copy_course("minimal", tmp_path)
-    assert cert.build_certificates(course_at(root), []) == [
+    assert command.build_certificates(course_at(root), []) == [
         "certificates: no cohort folders in roster/, nothing to issue"]
+
+
+def test_certificates_refuse_a_weasyprint_other_than_the_pinned_one():
+    """assembly.py paints with WeasyPrint internals: another release must stop the build by name."""
+    import weasyprint
+
+    assert weasyprint.__version__ == assembly.PINNED_WEASYPRINT, (
+        f"WeasyPrint {weasyprint.__version__} is installed but certificates/assembly.py was written for "
+        f"{assembly.PINNED_WEASYPRINT}: port it, check a certificate PNG, then update PINNED_WEASYPRINT")
+    assembly.check_weasyprint_version(assembly.PINNED_WEASYPRINT)
+    with pytest.raises(assembly.UnsupportedWeasyPrint, match="71.0"):
+        assembly.check_weasyprint_version("71.0")

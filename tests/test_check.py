@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 
 from coursebuild.checks import check_text, load_checked_course
 from coursebuild.cli import main
-from coursebuild.editor.external_links import Outcome, Use, check_urls, fetch, find_external_links
+from coursebuild.editor.external_links import (
+    Outcome,
+    Use,
+    check_urls,
+    fetch,
+    find_external_links,
+)
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = PROJECT / "tests" / "fixtures"

@@ -12,9 +12,16 @@ import pytest
 from conftest import build, copy_course
 from PIL import Image
 
-from coursebuild.render.site.offline import (BUDGET_BYTES, ICON_SOURCE, collect_precache, file_url, is_precached,
-                                 render_icon, search_language_files)
 from coursebuild.problems import ContentError
+from coursebuild.render.site.offline import (
+    BUDGET_BYTES,
+    ICON_SOURCE,
+    collect_precache,
+    file_url,
+    is_precached,
+    render_icon,
+    search_language_files,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -209,8 +216,8 @@ def test_offline_zip_holds_rewritten_pages_search_script_and_pdfs(built):
 
 
 def test_offline_zip_is_the_same_for_the_same_site(built, tmp_path):
-    from coursebuild.source.load import load_course
     from coursebuild.render.site.offline import write_offline_zip
+    from coursebuild.source.load import load_course
 
     first = (built / "dist" / "site-offline.zip").read_bytes()
     course, _ = load_course(built)
@@ -218,8 +225,8 @@ def test_offline_zip_is_the_same_for_the_same_site(built, tmp_path):
 
 
 def test_offline_zip_without_a_site_is_a_problem_not_a_traceback(tmp_path):
-    from coursebuild.source.load import load_course
     from coursebuild.render.site.offline import write_offline_zip
+    from coursebuild.source.load import load_course
 
     root = copy_course("minimal", tmp_path / "course")
     course, _ = load_course(root)

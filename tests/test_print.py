@@ -19,11 +19,11 @@ from conftest import build, copy_course
 from PIL import Image, ImageChops, ImageStat
 
 from coursebuild import urls
-from coursebuild.render.print.handouts import build_handouts, plan_print, read_print_css
-from coursebuild.source.load import load_course
 from coursebuild.pdf import font_face_css, write_pdf
-from coursebuild.render.print.printdoc import glue_thai, glue_thai_html
 from coursebuild.problems import ContentError
+from coursebuild.render.print.handouts import build_handouts, plan_print, read_print_css
+from coursebuild.render.print.printdoc import glue_thai, glue_thai_html
+from coursebuild.source.load import load_course
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "print"
 # 2022-03-11 12:00 UTC: the first อสด. session, 11 มีนาคม 2565. Fixed so covers and PDF dates match.

@@ -11,11 +11,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coursebuild.source import model
 from coursebuild.checks import load_checked_course
 from coursebuild.cli import main
+from coursebuild.editor.scaffold import (
+    add_module_to_config,
+    create_module,
+    module_text,
+    quiz_text,
+)
+from coursebuild.source import model
 from coursebuild.source.load import split_front_matter
-from coursebuild.editor.scaffold import add_module_to_config, create_module, module_text, quiz_text
 
 PROJECT = Path(__file__).resolve().parent.parent
 MINIMAL = PROJECT / "tests" / "fixtures" / "minimal"

@@ -18,9 +18,15 @@ import yaml
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from coursebuild.editor.schema import (
+    SCHEMA_CODES,
+    SCHEMA_DIR,
+    build_schemas,
+    check_schemas,
+    dataclass_schema,
+)
 from coursebuild.source import model
 from coursebuild.source.load import split_front_matter
-from coursebuild.editor.schema import SCHEMA_CODES, SCHEMA_DIR, build_schemas, check_schemas, dataclass_schema
 from coursebuild.source.yamlsource import load_yaml
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -12,8 +12,14 @@ import pytest
 from conftest import ROOT, build, copy_course
 
 from coursebuild.problems import ContentError
-from coursebuild.render.site.search import (SCRIPT_MARKER, ZWSP, ThaiSegmenter, icu_words, load_search_words,
-                                prepare_search_index)
+from coursebuild.render.site.search import (
+    SCRIPT_MARKER,
+    ZWSP,
+    ThaiSegmenter,
+    icu_words,
+    load_search_words,
+    prepare_search_index,
+)
 
 
 @pytest.fixture(scope="module")

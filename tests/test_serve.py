@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 from conftest import copy_course
 
-from coursebuild.editor.serve import LIVERELOAD_PATH, PreviewServer, error_page, inject, serve
+from coursebuild.editor.serve import (
+    LIVERELOAD_PATH,
+    PreviewServer,
+    error_page,
+    inject,
+    serve,
+)
 
 TIMEOUT = 60  # seconds to wait for a rebuild; a rebuild takes about one
 

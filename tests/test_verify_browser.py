@@ -15,8 +15,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from conftest import StaticServer, build, copy_course
+
 from coursebuild.thai import thai_digits
 
 COHORT = "sample-2565-bkk"

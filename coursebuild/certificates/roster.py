@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from coursebuild.source.model import Organiser, convert, spec
 from coursebuild.problems import Problem, relpath
-from coursebuild.thai import buddhist_year, normalise_name
+from coursebuild.source.model import Organiser, convert, spec
 from coursebuild.source.yamlsource import Located, load_yaml
+from coursebuild.thai import buddhist_year, normalise_name
 
 ROSTER_DIR = "roster"
 COHORT_FILE = "cohort.yml"

@@ -8,9 +8,9 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from coursebuild.source.load import COURSE_DIR, Course, Page, locate
 from coursebuild.markup import render_markdown, strip_admonitions
 from coursebuild.problems import Problem, relpath
+from coursebuild.source.load import COURSE_DIR, Course, Page, locate
 
 # Characters that are invisible on screen but break search, sorting and line breaking.
 INVISIBLE = {

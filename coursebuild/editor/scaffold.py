@@ -10,9 +10,9 @@ import json
 import re
 from pathlib import Path
 
+from coursebuild.problems import Problem, relpath
 from coursebuild.source.load import COURSE_DIR, MODULE_DIR, QUIZ_DIR
 from coursebuild.source.model import SLUG_PATTERN
-from coursebuild.problems import Problem, relpath
 from coursebuild.source.yamlsource import load_yaml
 
 MODULE_TEMPLATE = """\

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Literal
 
-from coursebuild.source import model
 from coursebuild.problems import Problem, relpath
+from coursebuild.source import model
 
 SCHEMA_DIR = "schemas"
 DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft VS Code's YAML extension knows best

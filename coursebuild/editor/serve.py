@@ -141,8 +141,8 @@ class PreviewServer:
     def rebuild(self) -> None:
         """Load and check everything; build the site only when there is no error."""
         from coursebuild.checks import load_checked_course
-        from coursebuild.render.site.build import build_site, with_site_url
         from coursebuild.markup import load_site_config
+        from coursebuild.render.site.build import build_site, with_site_url
 
         started = time.monotonic()
         with self.lock:

@@ -9,8 +9,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coursebuild.source.model import CourseConfig, ModuleMeta, PageMeta, QuizFile, convert
 from coursebuild.problems import Problem, relpath
+from coursebuild.source.model import (
+    CourseConfig,
+    ModuleMeta,
+    PageMeta,
+    QuizFile,
+    convert,
+)
 from coursebuild.source.yamlsource import Located, load_yaml
 
 COURSE_DIR = "course"

@@ -17,13 +17,20 @@ from pathlib import Path
 import jinja2
 
 from coursebuild import urls
-from coursebuild.source.load import Course, Module
 from coursebuild.pdf import source_date, write_pdf
+from coursebuild.problems import ContentError, Problem
 from coursebuild.render.print.printdoc import (
-    Edition, ModuleView, PageView, make_edition, make_module_view, make_page_view, print_dir, render_document,
+    Edition,
+    ModuleView,
+    PageView,
+    make_edition,
+    make_module_view,
+    make_page_view,
+    print_dir,
+    render_document,
     template_env,
 )
-from coursebuild.problems import ContentError, Problem
+from coursebuild.source.load import Course, Module
 from coursebuild.write import replace_dir, staging_dir
 
 BOOK_SOURCE = "course/course.yml"  # the book is every module; its contents are listed here

@@ -22,10 +22,16 @@ import segno
 from markupsafe import Markup
 
 from coursebuild import urls
-from coursebuild.source.load import Course, Module, Page, Quiz, locate
-from coursebuild.markup import admonition_blocks, engine_root, render_inline, render_markdown, strip_admonitions
+from coursebuild.markup import (
+    admonition_blocks,
+    engine_root,
+    render_inline,
+    render_markdown,
+    strip_admonitions,
+)
 from coursebuild.problems import Problem
 from coursebuild.render.views import format_duration, needed_to_pass
+from coursebuild.source.load import Course, Module, Page, Quiz, locate
 from coursebuild.thai import number, thai_date, thai_digits
 
 # Thai names for admonition kinds: printed in every box title so that a black-and-white copy still

@@ -17,13 +17,18 @@ import jinja2
 from markupsafe import Markup
 
 from coursebuild import urls
-from coursebuild.source.load import COURSE_DIR, IMAGE_DIR, Course, Module, Page, Quiz
-from coursebuild.markup import engine_root, render_inline, render_markdown, strip_admonitions
-from coursebuild.render.site.offline import write_offline_files, write_progress_page
+from coursebuild.markup import (
+    engine_root,
+    render_inline,
+    render_markdown,
+    strip_admonitions,
+)
 from coursebuild.problems import ContentError, Problem
+from coursebuild.render.site.offline import write_offline_files, write_progress_page
 from coursebuild.render.site.search import prepare_search_index
 from coursebuild.render.site.verify_page import write_verify_docs
 from coursebuild.render.views import format_duration, needed_to_pass
+from coursebuild.source.load import COURSE_DIR, IMAGE_DIR, Course, Module, Page, Quiz
 
 # Folders other commands write into site/; a site-only rebuild keeps them.
 CARRIED_OVER = [urls.HANDOUT_DIR]

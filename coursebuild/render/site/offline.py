@@ -32,9 +32,9 @@ from xml.etree import ElementTree
 import jinja2
 
 from coursebuild import urls
-from coursebuild.source.load import Course
 from coursebuild.markup import engine_root
 from coursebuild.problems import ContentError, Problem
+from coursebuild.source.load import Course
 
 SERVICE_WORKER = "sw.js"
 MANIFEST = "manifest.webmanifest"

@@ -23,8 +23,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from coursebuild.source.load import COURSE_DIR, Course
 from coursebuild.problems import ContentError, Problem
+from coursebuild.source.load import COURSE_DIR, Course
 from coursebuild.source.yamlsource import Located, load_yaml
 
 ZWSP = "\u200b"

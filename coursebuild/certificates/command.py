@@ -1,0 +1,240 @@
+"""`build.py certificates`: load every cohort, plan, render into staging folders, then swap in.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Optional
+
+from coursebuild.certificates.assembly import (
+    PdfWriter,
+    UnsupportedWeasyPrint,
+    check_weasyprint_version,
+)
+from coursebuild.certificates.fit import check_fixed_lines, check_printable
+from coursebuild.certificates.html import (
+    background_html,
+    certificate_css,
+    names_html,
+    sign_in_grid,
+    sign_in_html,
+    sign_in_pages,
+    template_env,
+    theme_dir,
+)
+from coursebuild.certificates.layout import SHEET
+from coursebuild.certificates.plan import (
+    CohortPlan,
+    Outcome,
+    plan_cohort,
+    save_cohort_state,
+)
+from coursebuild.certificates.pool import (
+    CHUNK,
+    SIGN_IN_CHUNK,
+    Job,
+    default_workers,
+    run_jobs,
+)
+from coursebuild.certificates.roster import (
+    REGISTRY_FILE,
+    ROSTER_DIR,
+    SECRET_FILE,
+    Cohort,
+    load_cohort,
+)
+from coursebuild.certificates.verify import (
+    verify_url,
+    write_public_data,
+)
+from coursebuild.problems import ContentError, Problem, relpath
+from coursebuild.report import format_human
+from coursebuild.write import replace_dir, staging_dir
+
+OUTPUT_DIR = Path("dist") / "certificates"
+
+
+SINGLES_DIR = "by-number"
+
+
+PRINT_FILE = "print-all.pdf"
+
+
+SIGN_IN_FILE = "sign-in-sheet.pdf"
+
+
+SUMMARY_FILE = "summary.csv"
+
+
+NOT_ELIGIBLE_FILE = "not-eligible.txt"
+
+
+def safe_file_name(number: str) -> str:
+    """A certificate number as a file name on any system: letters, marks, digits, '-' and '_'."""
+    text = unicodedata.normalize("NFC", number)
+    text = "".join(ch if unicodedata.category(ch)[0] in "LMN" or ch in "-_" else "-" for ch in text)
+    text = re.sub(r"-{2,}", "-", text).strip("-_")
+    return text[:120] or "certificate"
+
+
+def render_cohort(course, plan: CohortPlan, out: Path, workers: Optional[int] = None) -> None:
+    """Write every output file of one cohort into the empty folder `out`."""
+    cohort = plan.cohort
+    issued = plan.issued
+    (out / SINGLES_DIR).mkdir(parents=True)
+    pages = sign_in_pages(cohort)
+    workers = default_workers(len(issued) + len(cohort.trainees) // 3) if workers is None else workers
+    problems: list[Problem] = []
+    with contextlib.ExitStack() as stack:
+        prints = PdfWriter(stack.enter_context(open(out / PRINT_FILE, "wb")),
+                            f"วุฒิบัตร {cohort.config.title} (ชุดพิมพ์)") if issued else None
+        sheet = PdfWriter(stack.enter_context(open(out / SIGN_IN_FILE, "wb")), f"ใบลงชื่อ {cohort.config.title}")
+        for result in run_jobs(_jobs(course, cohort, issued, pages, out), workers):
+            problems += result.problems
+            if result.part is not None and not problems:
+                (prints if result.certificates else sheet).add_part(result.part)
+        if problems:
+            raise ContentError(problems)
+        if prints:
+            prints.close()
+        sheet.close()
+    write_summary(plan, out)
+
+
+def _jobs(course, cohort: Cohort, issued: list[Outcome], pages: list[dict], out: Path) -> Iterator[Job]:
+    root = course.root
+    base_url = cohort.folder.as_uri() + "/"
+    css = certificate_css(root)
+    background = background_html(course, cohort)
+    source = relpath(theme_dir(root) / "certificate.html", root)
+    for start in range(0, len(issued), CHUNK):
+        chunk = issued[start:start + CHUNK]
+        yield Job(css, base_url, names_html(root, chunk), background,
+                   urls=tuple(verify_url(course.config.site_url, o.number) for o in chunk),
+                   singles=tuple((str(out / SINGLES_DIR / f"{safe_file_name(o.number)}.pdf"), f"วุฒิบัตร {o.number}")
+                                 for o in chunk),
+                   source=source)
+    sheet_css = template_env(root).get_template("signin.css").render(sheet=SHEET)
+    source = relpath(theme_dir(root) / "signin.html", root)
+    for start in range(0, len(pages), SIGN_IN_CHUNK):
+        chunk = pages[start:start + SIGN_IN_CHUNK]
+        yield Job(sheet_css, base_url, sign_in_html(course, cohort, chunk, len(pages)),
+                   overlays=tuple(sign_in_grid(p["first"], len(p["rows"])) for p in chunk), source=source)
+
+
+def write_summary(plan: CohortPlan, out: Path) -> None:
+    with open(out / SUMMARY_FILE, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["number", "name", "eligible", "reason", "row"])
+        for o in plan.outcomes:
+            writer.writerow([o.number, o.trainee.full_name, "yes" if o.status == "issued" else "no", o.reason,
+                             o.trainee.line])
+    lines = [f"{o.trainee.full_name} (แถว {o.trainee.line}): {o.reason}" for o in plan.outcomes if o.status != "issued"]
+    (out / NOT_ELIGIBLE_FILE).write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+
+
+def report_lines(plan: CohortPlan, out: Path, root: Path) -> list[str]:
+    cohort = plan.cohort
+    where = relpath(out, root)
+    lines = [f"{cohort.path}: {len(plan.issued)} certificate(s) → {where}/ "
+             f"({SINGLES_DIR}/, {PRINT_FILE}, {SIGN_IN_FILE}, {SUMMARY_FILE})"]
+    skipped = [o for o in plan.outcomes if o.status != "issued"]
+    if skipped:
+        lines.append(f"{cohort.path}: {len(skipped)} without a certificate:")
+        lines += [f"  row {o.trainee.line} {o.trainee.full_name}: {o.reason}" for o in skipped]
+    if plan.new_entries:
+        lines.append(f"{cohort.path}: {len(plan.new_entries)} new serial(s) kept in {cohort.path}/{REGISTRY_FILE}")
+    if plan.new_secret:
+        lines.append(f"{cohort.path}: created {cohort.path}/{SECRET_FILE}: back it up; it is never committed")
+    if plan.orphans:
+        lines.append(f"{cohort.path}: {plan.orphans} earlier certificate(s) belong to no trainee in the roster now; "
+                     "they verify as ไม่พบ (list them in revoked.txt to show ถูกเพิกถอน)")
+    lines.append(f"{cohort.path}: verification hashes (no names) → dist/verify/{cohort.id}.json; "
+                 "publish with `python build.py site`")
+    return lines
+
+
+def cohort_folders(root: Path, paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    if not paths:
+        base = root / ROSTER_DIR
+        found = sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))) \
+            if base.is_dir() else []
+        return found, []
+    folders, problems = [], []
+    for path in paths:
+        candidates = [path] if path.is_absolute() else [Path.cwd() / path, root / path]
+        folder = next((c for c in candidates if c.is_dir()), None)
+        if folder is None:
+            problems.append(Problem(path.as_posix(), 0, 0, "missing-file", f"no cohort folder {path}",
+                                    f"give a folder under {ROSTER_DIR}/, e.g. {ROSTER_DIR}/sample-2565-bkk"))
+        else:
+            folders.append(folder.resolve())
+    return folders, problems
+
+
+def build_certificates(course, cohort_paths: list[Path], skip_invalid: bool = False,
+                       workers: Optional[int] = None) -> list[str]:
+    """Issue the certificates of the given cohorts (default: every folder in roster/).
+
+    Raises ContentError, writing nothing, if anything is wrong; with `skip_invalid`, bad trainee
+    rows are left out and returned as problem lines instead."""
+    try:
+        check_weasyprint_version()
+    except UnsupportedWeasyPrint as exc:
+        raise ContentError([Problem("requirements.txt", 0, 0, "weasyprint-version", str(exc),
+                                    "run `make` to install the pinned versions")]) from None
+    root = course.root
+    folders, problems = cohort_folders(root, cohort_paths)
+    if not folders and not problems:
+        return [f"certificates: no cohort folders in {ROSTER_DIR}/, nothing to issue"]
+    loaded = [load_cohort(f, root, course.config.id, course.config.thai_numerals) for f in folders]
+    row_problems: list[Problem] = []
+    cohorts: list[Cohort] = []
+    for item in loaded:
+        problems += item.problems
+        row_problems += item.row_problems
+        if item.cohort is not None:
+            problems += check_fixed_lines(course, item.cohort)
+            row_problems += check_printable(item.cohort)
+            cohorts.append(item.cohort)
+    errors = [p for p in problems if p.is_error]
+    if errors or (not skip_invalid and any(p.is_error for p in row_problems)):
+        raise ContentError(problems + row_problems)
+    cohorts = [_without_bad_rows(c, row_problems) for c in cohorts]
+    plans = []
+    for cohort in cohorts:
+        plan, sub = plan_cohort(cohort)
+        problems += sub
+        plans.append(plan)
+    if any(p.is_error for p in problems):
+        raise ContentError(problems + row_problems)
+
+    lines: list[str] = []
+    with contextlib.ExitStack() as stack:
+        staged = []
+        for plan in plans:
+            dest = root / OUTPUT_DIR / plan.cohort.id
+            tmp = stack.enter_context(staging_dir(dest))
+            render_cohort(course, plan, tmp, workers)
+            staged.append((plan, tmp, dest))
+        for plan, tmp, dest in staged:
+            save_cohort_state(plan)
+            replace_dir(tmp, dest)
+            write_public_data(root, plan.public)
+            lines += report_lines(plan, dest, root)
+    reported = problems + row_problems
+    if reported:
+        lines += format_human(reported).rstrip("\n").split("\n")
+    return lines
+
+
+def _without_bad_rows(cohort: Cohort, problems: list[Problem]) -> Cohort:
+    bad = {p.line for p in problems if p.path == cohort.trainee_file and p.is_error}
+    if not bad:
+        return cohort
+    return dataclasses.replace(cohort, trainees=[t for t in cohort.trainees if t.line not in bad])

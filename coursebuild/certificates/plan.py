@@ -1,0 +1,123 @@
+"""Who gets which certificate number: eligibility, serials from numbers.csv, check codes, state kept.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import secrets
+from dataclasses import dataclass
+
+from coursebuild import thai
+from coursebuild.certificates.roster import (
+    REGISTRY_FILE,
+    REGISTRY_HEADER,
+    SECRET_FILE,
+    Cohort,
+    RegistryEntry,
+    Trainee,
+    format_number,
+    not_eligible_reasons,
+    number_prefix,
+)
+from coursebuild.certificates.verify import (
+    PublicCohort,
+    certificate_hash,
+    check_code,
+    revocation_hash,
+)
+from coursebuild.problems import Problem
+
+
+@dataclass(frozen=True)
+class Outcome:
+    trainee: Trainee
+    status: str  # "issued", "not-eligible" or "revoked"
+    number: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class CohortPlan:
+    cohort: Cohort
+    outcomes: list[Outcome]
+    secret: str
+    new_secret: bool
+    new_entries: list[RegistryEntry]
+    orphans: int  # registry serials whose trainee is no longer in the roster
+    public: PublicCohort
+
+    @property
+    def issued(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "issued"]
+
+
+def plan_cohort(cohort: Cohort) -> tuple[CohortPlan, list[Problem]]:
+    """Decide eligibility and numbers. Serials come from the registry (numbers.csv): a trainee
+    keeps theirs forever, and a new eligible trainee gets the next unused one, so adding or
+    removing rows renumbers nobody."""
+    secret = cohort.secret or secrets.token_hex(32)
+    year = thai.buddhist_year(cohort.start)
+
+    def number(serial: int) -> str:
+        check = check_code(secret, cohort.id, serial)
+        return format_number(cohort.config.number_pattern, year, cohort.config.code, serial, check)
+
+    serials = {entry.key: entry.serial for entry in cohort.registry}
+    next_serial = max(serials.values(), default=0) + 1
+    known = {number(entry.serial) for entry in cohort.registry}
+    revoked: dict[str, str] = {}
+    problems: list[Problem] = []
+    revoked_path = f"{cohort.path}/revoked.txt"
+    for revocation in cohort.revocations:
+        if revocation.number in known:
+            revoked[revocation.number] = revocation.reason
+        else:
+            problems.append(Problem(revoked_path, revocation.line, 1, "revoked-unknown",
+                                    f"'{revocation.number}' is not a certificate number of this cohort",
+                                    "copy the number exactly from summary.csv, check code included"))
+    outcomes: list[Outcome] = []
+    new_entries: list[RegistryEntry] = []
+    for trainee in cohort.trainees:
+        reasons = not_eligible_reasons(trainee, cohort.config.eligibility)
+        if reasons:
+            outcomes.append(Outcome(trainee, "not-eligible", reason="; ".join(reasons)))
+            continue
+        serial = serials.get(trainee.key)
+        if serial is None:
+            serial = serials[trainee.key] = next_serial
+            next_serial += 1
+            new_entries.append(RegistryEntry(serial, f"{trainee.first_name} {trainee.last_name}", trainee.place, 0))
+        text = number(serial)
+        if text in revoked:
+            outcomes.append(Outcome(trainee, "revoked", text, "ถูกเพิกถอน" + (f": {revoked[text]}" if revoked[text] else "")))
+        else:
+            outcomes.append(Outcome(trainee, "issued", text))
+    in_roster = {t.key for t in cohort.trainees}
+    orphans = sum(1 for e in cohort.registry if e.key not in in_roster and number(e.serial) not in revoked)
+    public = PublicCohort(
+        cohort=cohort.id, prefix=number_prefix(cohort.config, cohort.start),
+        title=cohort.config.title, issued=thai.thai_date(cohort.issued, era=True),
+        valid=[certificate_hash(o.number, o.trainee.name_key) for o in outcomes if o.status == "issued"],
+        revoked=[revocation_hash(n) for n in revoked])
+    return CohortPlan(cohort, outcomes, secret, not cohort.secret, new_entries, orphans, public), problems
+
+
+def save_cohort_state(plan: CohortPlan) -> None:
+    """Keep the secret (first build) and append new serials: both live in the roster folder."""
+    folder = plan.cohort.folder
+    if plan.new_secret:
+        path = folder / SECRET_FILE
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(plan.secret + "\n")
+    if plan.new_entries:
+        path = folder / REGISTRY_FILE
+        new_file = not path.exists()
+        if not new_file and not path.read_bytes().endswith(b"\n"):
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write("\n")
+        with open(path, "a", encoding="utf-8-sig" if new_file else "utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            if new_file:
+                writer.writerow(REGISTRY_HEADER)
+            writer.writerows([e.serial, e.name, e.place] for e in plan.new_entries)

@@ -1,0 +1,104 @@
+"""Chunks of pages rendered in worker processes, results in order, memory flat.
+"""
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from coursebuild.certificates.assembly import (
+    Part,
+    forget_cached_renders,
+    page_painter,
+    paint_part,
+    qr_overlay,
+    render_background,
+    render_html,
+    section_painters,
+    write_pdf_file,
+)
+from coursebuild.pdf import strict_weasyprint
+from coursebuild.problems import ContentError, Problem
+
+CHUNK = 200  # certificates per WeasyPrint document: bigger chunks lay out slower per page
+
+SIGN_IN_CHUNK = 40  # sign-in pages per WeasyPrint document
+
+
+@dataclass(frozen=True)
+class Job:
+    css: str
+    base_url: str
+    html: str
+    background: str = ""  # HTML of the fixed design, painted behind every page
+    urls: tuple[str, ...] = ()  # QR code per page (certificates)
+    overlays: tuple[bytes, ...] = ()  # PDF operators drawn over each page (the sign-in grid)
+    singles: tuple[tuple[str, str], ...] = ()  # (path, title) per page: also write it alone
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    part: Optional[Part]
+    problems: list[Problem]
+    certificates: bool = False  # a chunk of certificates, else of the sign-in sheet
+
+
+def render_job(job: Job) -> Result:
+    try:
+        with strict_weasyprint(job.source):
+            background = render_background(job.background, job.css, job.base_url)[1] if job.background else None
+            document = render_html(job.html, job.css, job.base_url)
+            if job.urls:
+                painters = section_painters(document)
+                size = (background.width, background.height)
+                if len(painters) != len(job.urls):
+                    raise ContentError([Problem(job.source, 0, 0, "print-layout",
+                                                f"{len(job.urls)} names were laid out as {len(painters)}",
+                                                "theme/certificate/certificate.css must keep every section whole")])
+            else:
+                painters = [page_painter(page) for page in document.pages]
+                size = (document.pages[0].width, document.pages[0].height)
+            overlays = [qr_overlay(u) for u in job.urls] if job.urls else job.overlays
+            part, problems = paint_part(painters, size, page_painter(background) if background else None,
+                                        overlays, job.source)
+    except ContentError as exc:
+        problems = exc.problems
+    if problems:
+        # WeasyPrint warned while making something we cache: make it again (and warn again) next time.
+        forget_cached_renders()
+        return Result(None, problems)
+    for index, (path, title) in enumerate(job.singles):
+        write_pdf_file(Path(path), title, [(part, [index])])
+    return Result(part, [], bool(job.urls))
+
+
+def run_jobs(jobs: Iterable[Job], workers: int) -> Iterator[Result]:
+    """Results in job order. Jobs are made lazily and only a few run ahead, so memory stays flat
+    however big the roster is."""
+    if workers <= 1:
+        yield from map(render_job, jobs)
+        return
+    # spawn, not fork: Pango and fontconfig state must not be shared with a forked child
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending: collections.deque = collections.deque()
+        try:
+            for job in jobs:
+                pending.append(pool.submit(render_job, job))
+                if len(pending) > 2 * workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def default_workers(work: int) -> int:
+    """Small cohorts render in this process: starting workers costs more than it saves."""
+    return 1 if work < 2 * CHUNK else (os.cpu_count() or 1)
