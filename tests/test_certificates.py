@@ -27,11 +27,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coursebuild.certificates import assembly, command, fit, layout, verify
-from coursebuild.certificates.roster import (
-    Eligibility,
+from coursebuild.certificates.cohort_config import Eligibility
+from coursebuild.certificates.roster import load_cohort
+from coursebuild.certificates.trainees import (
     Trainee,
     decode_roster,
-    load_cohort,
     name_key,
     not_eligible_reasons,
 )

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coursebuild.checks import check_text, load_checked_course
+from coursebuild.checks import load_checked_course
+from coursebuild.checks.text import check_text
 from coursebuild.cli import main
 from coursebuild.editor.external_links import (
     Outcome,

@@ -105,7 +105,7 @@ def test_checker_can_fail():
 
 def _cohort_class():
     try:
-        from coursebuild.certificates.roster import CohortConfig
+        from coursebuild.certificates.cohort_config import CohortConfig
     except ImportError:
         return None
     return CohortConfig
@@ -135,9 +135,9 @@ FILES = [item for root in ROOTS for item in content_files(root)]
 def _prepare(name: str, tree):
     """What the loader does before convert(): cohort.yml dates become ISO text, as the schema says."""
     if name == "cohort.schema.json" and tree is not None:
-        from coursebuild.certificates.roster import _dates_as_text
+        from coursebuild.certificates.cohort_config import dates_as_text
 
-        return _dates_as_text(tree)
+        return dates_as_text(tree)
     return tree
 
 

@@ -1,6 +1,6 @@
 """Stage 3c: วุฒิบัตร (training certificates) for the cohorts in roster/.
 
-load every cohort (roster.py) → plan: eligibility, serial numbers, check codes (verify.py) →
+load every cohort (roster.py, with cohort_config, trainees and registry) → plan: eligibility, serial numbers, check codes (verify.py) →
 check that every name prints (Sarabun has its characters; it fits one line) → render into a
 staging folder → keep the serial registry and secret → swap the output in → publish hashes.
 Nothing is written before every cohort has loaded, validated and rendered.

@@ -41,13 +41,8 @@ from coursebuild.certificates.pool import (
     default_workers,
     run_jobs,
 )
-from coursebuild.certificates.roster import (
-    REGISTRY_FILE,
-    ROSTER_DIR,
-    SECRET_FILE,
-    Cohort,
-    load_cohort,
-)
+from coursebuild.certificates.registry import REGISTRY_FILE, SECRET_FILE
+from coursebuild.certificates.roster import ROSTER_DIR, Cohort, load_cohort
 from coursebuild.certificates.verify import (
     verify_url,
     write_public_data,

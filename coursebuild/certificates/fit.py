@@ -15,9 +15,7 @@ from coursebuild.certificates.layout import (
     NAME_MIN_PT,
     PT_PER_MM,
 )
-from coursebuild.certificates.roster import (
-    Cohort,
-)
+from coursebuild.certificates.roster import Cohort
 from coursebuild.certificates.wording import fixed_texts
 from coursebuild.pdf import sarabun_dir
 from coursebuild.problems import Problem

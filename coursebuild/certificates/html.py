@@ -17,9 +17,7 @@ from coursebuild.certificates.layout import (
     THEME_DIR,
 )
 from coursebuild.certificates.plan import Outcome
-from coursebuild.certificates.roster import (
-    Cohort,
-)
+from coursebuild.certificates.roster import Cohort
 from coursebuild.certificates.verify import (
     verify_url,
 )

@@ -8,17 +8,15 @@ import secrets
 from dataclasses import dataclass
 
 from coursebuild import thai
-from coursebuild.certificates.roster import (
+from coursebuild.certificates.cohort_config import format_number, number_prefix
+from coursebuild.certificates.registry import (
     REGISTRY_FILE,
     REGISTRY_HEADER,
     SECRET_FILE,
-    Cohort,
     RegistryEntry,
-    Trainee,
-    format_number,
-    not_eligible_reasons,
-    number_prefix,
 )
+from coursebuild.certificates.roster import Cohort
+from coursebuild.certificates.trainees import Trainee, not_eligible_reasons
 from coursebuild.certificates.verify import (
     PublicCohort,
     certificate_hash,

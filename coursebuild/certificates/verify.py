@@ -44,7 +44,7 @@ def check_code(secret: str, cohort_id: str, serial: int) -> str:
 
 
 def certificate_hash(number: str, name_key: str) -> str:
-    """`name_key` is roster.name_key(first + last); verify.js builds the same text."""
+    """`name_key` is trainees.name_key(first + last); verify.js builds the same text."""
     return _sha(f"{VALID_LABEL}\n{number}\n{name_key}")
 
 

@@ -41,7 +41,7 @@ class SchemaFile:
 def _cohort_model() -> type | None:
     # The roster stage is optional in this version; without it there is no cohort.yml to describe.
     try:
-        from coursebuild.certificates.roster import CohortConfig
+        from coursebuild.certificates.cohort_config import CohortConfig
     except ImportError:
         return None
     return CohortConfig

@@ -1,0 +1,124 @@
+"""What the build keeps in a cohort folder: numbers.csv (serials, forever), revoked.txt, and .secret."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from coursebuild.certificates.trainees import name_key, place_key
+from coursebuild.problems import Problem, relpath
+
+REGISTRY_FILE = "numbers.csv"
+
+
+REVOKED_FILE = "revoked.txt"
+
+
+SECRET_FILE = ".secret"
+
+
+SECRET_ENV_PREFIX = "OSD_CERT_SECRET_"
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    serial: int
+    name: str
+    place: str
+    line: int
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return name_key(self.name), place_key(self.place)
+
+
+@dataclass(frozen=True)
+class Revocation:
+    number: str
+    reason: str
+    line: int
+
+
+REGISTRY_HEADER = ["serial", "name", "place"]
+
+
+def load_registry(path: Path, root: Path) -> tuple[list[RegistryEntry], list[Problem]]:
+    if not path.is_file():
+        return [], []
+    rel = relpath(path, root)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [Problem(rel, 0, 0, "not-utf8", "the serial registry is not UTF-8 text",
+                            "restore it from your backup; never re-save it in another encoding")]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    entries: list[RegistryEntry] = []
+    problems: list[Problem] = []
+    serials: dict[int, int] = {}
+    keys: dict[tuple[str, str], int] = {}
+    for values in reader:
+        line = reader.line_num
+        if line == 1:
+            if values != REGISTRY_HEADER:
+                problems.append(Problem(rel, 1, 0, "bad-registry", f"the header should be {','.join(REGISTRY_HEADER)}",
+                                        "restore the file from your backup"))
+                break
+            continue
+        if not values:
+            continue
+        if len(values) != 3 or not values[0].isdigit():
+            problems.append(Problem(rel, line, 0, "bad-registry", "this row is not 'serial,name,place'",
+                                    "restore the file from your backup"))
+            continue
+        entry = RegistryEntry(int(values[0]), values[1], values[2], line)
+        if entry.serial in serials:
+            problems.append(Problem(rel, line, 1, "bad-registry",
+                                    f"serial {entry.serial} is given twice (first on line {serials[entry.serial]})",
+                                    "a serial belongs to one certificate forever; restore the file from your backup"))
+            continue
+        if entry.key in keys:
+            problems.append(Problem(rel, line, 2, "bad-registry",
+                                    f"{entry.name} has two serials (first on line {keys[entry.key]})",
+                                    "keep the first row; revoke the other number if it was printed"))
+            continue
+        serials[entry.serial] = line
+        keys[entry.key] = line
+        entries.append(entry)
+    return entries, problems
+
+
+def load_revocations(path: Path, root: Path) -> tuple[list[Revocation], list[Problem]]:
+    if not path.is_file():
+        return [], []
+    rel = relpath(path, root)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [Problem(rel, 0, 0, "not-utf8", "revoked.txt is not UTF-8 text", "save it as UTF-8")]
+    revocations = []
+    for line, raw in enumerate(text.splitlines(), 1):
+        number, _, reason = raw.partition("#")
+        number = number.strip()
+        if number:
+            revocations.append(Revocation(number, reason.strip(), line))
+    return revocations, []
+
+
+def secret_env_name(cohort_id: str) -> str:
+    return SECRET_ENV_PREFIX + re.sub(r"[^A-Z0-9]", "_", cohort_id.upper())
+
+
+def load_secret(folder: Path, root: Path) -> tuple[str, list[Problem]]:
+    """The cohort's check-code key: env var OSD_CERT_SECRET_<COHORT>, else roster/<cohort>/.secret."""
+    env = secret_env_name(folder.name)
+    value, where = os.environ.get(env, ""), env
+    path = folder / SECRET_FILE
+    if not value and path.is_file():
+        value, where = path.read_text(encoding="ascii", errors="replace").strip(), relpath(path, root)
+    if value and not re.fullmatch(r"[0-9a-f]{32,}", value):
+        return "", [Problem(where, 0, 0, "bad-secret", "the certificate secret is not at least 32 hex digits",
+                            "restore it from your backup: every printed check code depends on it")]
+    return value, []

@@ -1,0 +1,350 @@
+"""The trainee table (trainees.csv or trainees.xlsx): columns in Thai or English, one Trainee per row.
+
+Every bad row is a Problem at its row and column; --skip-invalid may leave such rows out."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from coursebuild.certificates.cohort_config import CohortConfig, Eligibility
+from coursebuild.problems import Problem, relpath
+from coursebuild.thai import normalise_name
+
+TRAINEE_FILES = ("trainees.csv", "trainees.xlsx")
+
+
+# Accepted prefixes, each mapped to the full form printed on the certificate.
+PREFIXES = {
+    "นาย": "นาย", "นาง": "นาง", "นางสาว": "นางสาว", "เด็กชาย": "เด็กชาย", "เด็กหญิง": "เด็กหญิง",
+    "น.ส.": "นางสาว", "ด.ช.": "เด็กชาย", "ด.ญ.": "เด็กหญิง",
+}
+
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    # field: accepted headers (compared after lower-casing and collapsing spaces)
+    "no": ("ลำดับ", "ลำดับที่", "ที่", "no", "no."),
+    "prefix": ("คำนำหน้า", "คำนำหน้าชื่อ", "prefix", "title"),
+    "first_name": ("ชื่อ", "first_name", "first name", "firstname"),
+    "last_name": ("นามสกุล", "สกุล", "last_name", "last name", "lastname", "surname"),
+    "province": ("จังหวัด", "province"),
+    "district": ("อำเภอ", "เขต", "district"),
+    "subdistrict": ("ตำบล", "แขวง", "subdistrict"),
+    "village": ("หมู่บ้าน", "village"),
+    "hours": ("ชั่วโมงอบรม", "ชั่วโมง", "hours"),
+    "score": ("คะแนน", "คะแนนสอบ", "score"),
+}
+
+
+REQUIRED_COLUMNS = ("prefix", "first_name", "last_name")
+
+
+_HEADER_TO_FIELD = {header: name for name, headers in COLUMNS.items() for header in headers}
+
+
+@dataclass(frozen=True)
+class Trainee:
+    line: int  # row in the CSV (physical line) or in the worksheet
+    prefix: str  # full form, e.g. นางสาว
+    first_name: str  # normalised (thai.normalise_name)
+    last_name: str
+    no: str = ""
+    province: str = ""
+    district: str = ""
+    subdistrict: str = ""
+    village: str = ""
+    hours: Optional[float] = None
+    score: Optional[float] = None
+    name_columns: tuple[int, int] = field(default=(0, 0), compare=False)  # of first_name, last_name
+
+    @property
+    def full_name(self) -> str:
+        """As printed: the prefix joined to a Thai first name, as Thai documents write it."""
+        joiner = "" if "\u0e00" <= self.first_name[:1] <= "\u0e7f" else " "
+        return f"{self.prefix}{joiner}{self.first_name} {self.last_name}"
+
+    @property
+    def name_key(self) -> str:
+        """The name as the verify page compares it: no prefix, no spaces, lower case."""
+        return name_key(f"{self.first_name} {self.last_name}")
+
+    @property
+    def place(self) -> str:
+        return " / ".join(part for part in (self.village, self.subdistrict, self.district, self.province) if part)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Who this is, for duplicates and the serial registry: the name and where they live."""
+        return self.name_key, place_key(self.place)
+
+
+def name_key(name: str) -> str:
+    """Mirrors nameKey() in theme/certificate/verify.js; change both together."""
+    return re.sub(r"\s+", "", normalise_name(name)).lower()
+
+
+def place_key(place: str) -> str:
+    return normalise_name(place).lower()
+
+
+_Cell = tuple[object, int]  # (value, 1-based column)
+
+
+def load_trainees(folder: Path, root: Path, config: Optional[CohortConfig]
+                   ) -> tuple[Optional[list[Trainee]], str, list[Problem], list[Problem]]:
+    """Returns (trainees or None, file path, row problems, file problems)."""
+    found = [folder / name for name in TRAINEE_FILES if (folder / name).is_file()]
+    if len(found) != 1:
+        rel = relpath(folder / TRAINEE_FILES[0], root)
+        if not found:
+            return None, rel, [], [Problem(rel, 0, 0, "missing-file", "the cohort has no trainees.csv or trainees.xlsx",
+                                           "add the roster; see roster/README.md for the columns")]
+        return None, rel, [], [Problem(relpath(found[1], root), 0, 0, "roster-ambiguous",
+                                       "the cohort has both trainees.csv and trainees.xlsx",
+                                       "keep one of them")]
+    path = found[0]
+    rel = relpath(path, root)
+    rows, problems = _read_xlsx(path, rel) if path.suffix == ".xlsx" else _read_csv(path, rel)
+    if rows is None:
+        return None, rel, [], problems
+    header_line, header = rows[0] if rows else (1, [])
+    columns, sub = _map_columns(header, header_line, rel)
+    problems += sub
+    if any(p.is_error for p in problems):
+        return None, rel, [], problems
+    rules = config.eligibility if config else Eligibility()
+    needed = ["hours"] if rules.min_hours is not None or rules.min_attendance_percent is not None else []
+    needed += ["score"] if rules.min_score is not None else []
+    missing = [name for name in needed if name not in columns]
+    if missing:
+        return None, rel, [], problems + [Problem(
+            rel, header_line, 0, "roster-missing-column",
+            f"the eligibility rules need the column(s) {', '.join(COLUMNS[m][0] + '/' + m for m in missing)}",
+            "add the column, or remove the rule from cohort.yml")]
+    trainees: list[Trainee] = []
+    row_problems: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, values in rows[1:]:
+        cells = {name: (values[index] if index < len(values) else None, index + 1) for name, index in columns.items()}
+        if all(_text(value) == "" for value, _ in cells.values()):
+            continue
+        trainee, sub = _trainee(line, cells, rel, rules)
+        row_problems += sub
+        if trainee is None:
+            continue
+        if trainee.key in seen:
+            row_problems.append(Problem(rel, line, cells["first_name"][1], "duplicate-trainee",
+                                        f"{trainee.full_name} ({trainee.place or 'no village given'}) is listed twice "
+                                        f"(first on row {seen[trainee.key]})", "delete one of the rows"))
+            continue
+        seen[trainee.key] = line
+        trainees.append(trainee)
+    if not trainees and not row_problems:
+        problems.append(Problem(rel, header_line, 0, "roster-empty", "the roster has no trainees",
+                                "add one row per trainee under the header row"))
+    return trainees, rel, row_problems, problems
+
+
+def _read_csv(path: Path, rel: str) -> tuple[Optional[list[tuple[int, list[object]]]], list[Problem]]:
+    text, problem = decode_roster(path.read_bytes(), rel)
+    if text is None:
+        return None, [problem]
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[object]]] = []
+    line = 1
+    try:
+        for values in reader:
+            if rows or any(v.strip() for v in values):
+                rows.append((line, list(values)))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        return None, [Problem(rel, reader.line_num, 0, "roster-unreadable", f"the CSV cannot be read: {exc}",
+                              "check for an unclosed quote (\") in this row")]
+    return rows, []
+
+
+def decode_roster(raw: bytes, rel: str) -> tuple[Optional[str], Optional[Problem]]:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or Thai Windows/TIS-620 (cp874), detected."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), None
+        except UnicodeDecodeError:
+            pass
+    else:
+        try:
+            return raw.decode("utf-8-sig"), None
+        except UnicodeDecodeError as exc:
+            bad = exc.start  # where the file stops being UTF-8: the line to look at
+        try:
+            text = raw.decode("cp874")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and _looks_thai(text):
+            return text, None
+        line = raw[:bad].count(b"\n") + 1
+        return None, Problem(rel, line, 0, "roster-encoding",
+                             "the file is neither UTF-8 nor Thai Windows (TIS-620/cp874) text",
+                             "in Excel: Save As → 'CSV UTF-8 (Comma delimited)'; in LibreOffice choose UTF-8")
+    return None, Problem(rel, 1, 0, "roster-encoding", "the file starts like UTF-16 but cannot be read as it",
+                         "save it as 'CSV UTF-8 (Comma delimited)'")
+
+
+def _looks_thai(text: str) -> bool:
+    """cp874 decodes almost any bytes; accept it only if the non-ASCII text is really Thai."""
+    other = [ch for ch in text if ord(ch) >= 0x80]
+    thai = sum("\u0e00" <= ch <= "\u0e7f" for ch in other)
+    return bool(other) and thai >= 0.9 * len(other)
+
+
+def _read_xlsx(path: Path, rel: str) -> tuple[Optional[list[tuple[int, list[object]]]], list[Problem]]:
+    import zipfile
+
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        return None, [Problem(rel, 0, 0, "roster-unreadable", f"the workbook cannot be read: {exc}",
+                              "save it again from Excel or LibreOffice as .xlsx")]
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for index, values in enumerate(sheet.iter_rows(values_only=True), 1):
+            if rows or any(_text(v) for v in values):
+                rows.append((index, list(values)))
+    finally:
+        workbook.close()
+    return rows, []
+
+
+def _header_text(value: object) -> str:
+    text = "".join(ch for ch in _text(value) if unicodedata.category(ch) != "Cf").strip().lower()
+    return " ".join(text.replace("*", "").split())
+
+
+def _map_columns(header: list[object], line: int, rel: str) -> tuple[dict[str, int], list[Problem]]:
+    columns: dict[str, int] = {}
+    problems: list[Problem] = []
+    for index, value in enumerate(header):
+        text = _header_text(value)
+        if not text:
+            continue
+        name = _HEADER_TO_FIELD.get(text)
+        if name is None:
+            problems.append(Problem(rel, line, index + 1, "roster-unknown-column", f"unknown column '{_text(value)}'",
+                                    "it is ignored; known columns are listed in roster/README.md",
+                                    severity="warning"))
+        elif name in columns:
+            problems.append(Problem(rel, line, index + 1, "roster-duplicate-column",
+                                    f"column '{_text(value)}' repeats column {columns[name] + 1}",
+                                    "keep one of them"))
+        else:
+            columns[name] = index
+    for name in REQUIRED_COLUMNS:
+        if name not in columns:
+            problems.append(Problem(rel, line, 0, "roster-missing-column",
+                                    f"the header row has no {COLUMNS[name][0]} ({name}) column",
+                                    "the first row must name the columns; see roster/README.md"))
+    return columns, problems
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _trainee(line: int, cells: dict[str, _Cell], rel: str, rules: Eligibility) -> tuple[Optional[Trainee], list[Problem]]:
+    problems: list[Problem] = []
+
+    def bad(name: str, code: str, message: str, hint: str) -> None:
+        problems.append(Problem(rel, line, cells[name][1], code, message, hint))
+
+    text = {name: normalise_name(_text(value)) for name, (value, _) in cells.items()}
+    for name in ("first_name", "last_name"):
+        raw = _text(cells[name][0])
+        if not text[name]:
+            bad(name, "missing-name", f"row {line} has no {COLUMNS[name][0]} ({name})", "fill in the trainee's name")
+        elif any(unicodedata.category(ch) in ("Cc", "Co", "Cs", "Cn") for ch in raw):
+            bad(name, "bad-name", f"{COLUMNS[name][0]} on row {line} contains control or unassigned characters",
+                "retype the name; it may have been pasted from another program")
+        elif unicodedata.category(text[name][0]).startswith("M"):
+            bad(name, "bad-name", f"{COLUMNS[name][0]} on row {line} starts with a vowel or tone mark "
+                                  f"('{text[name][0]}') that needs a letter before it",
+                "retype the name; a letter was probably lost when it was copied")
+    prefix = PREFIXES.get(text["prefix"].replace(" ", ""))
+    if prefix is None:
+        found = text["prefix"]
+        glued = next((p for p in sorted(PREFIXES, key=len, reverse=True) if text["first_name"].startswith(p)), "")
+        if not found and glued:
+            hint = f"the first name starts with '{glued}': move it to the คำนำหน้า column"
+        else:
+            hint = f"use one of: {', '.join(PREFIXES)}"
+        bad("prefix", "unknown-prefix",
+            f"row {line} has the prefix '{found}', which is not a recognised name prefix" if found
+            else f"row {line} has no prefix (คำนำหน้า)", hint)
+    numbers = {}
+    for name, limit in (("hours", 1000.0), ("score", float(rules.max_score))):
+        if name not in cells or not text[name]:
+            numbers[name] = None
+            continue
+        value = _number(cells[name][0])
+        if value is None:
+            bad(name, "not-a-number", f"{COLUMNS[name][0]} on row {line} is '{text[name]}', not a number",
+                "write digits only, e.g. 12 or 12.5")
+        elif not 0 <= value <= limit:
+            bad(name, "out-of-range", f"{COLUMNS[name][0]} on row {line} is {text[name]}, outside 0–{limit:g}",
+                "check the value" + (" or max_score in cohort.yml" if name == "score" else ""))
+        numbers[name] = value
+    if problems:
+        return None, problems
+    other = {name: text.get(name, "") for name in ("no", "province", "district", "subdistrict", "village")}
+    return Trainee(line, prefix, text["first_name"], text["last_name"], hours=numbers["hours"],
+                   score=numbers["score"], name_columns=(cells["first_name"][1], cells["last_name"][1]),
+                   **other), []
+
+
+_THAI_TO_ASCII = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+def _number(value: object) -> Optional[float]:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = _text(value).translate(_THAI_TO_ASCII).replace(",", "")
+    if not re.fullmatch(r"\d+(\.\d+)?", text):
+        return None
+    return float(text)
+
+
+def not_eligible_reasons(trainee: Trainee, rules: Eligibility) -> list[str]:
+    """Why a trainee gets no certificate (Thai, for the staff report); empty when eligible."""
+    reasons = []
+    if rules.min_hours is not None or rules.min_attendance_percent is not None:
+        if trainee.hours is None:
+            reasons.append("ไม่มีข้อมูลชั่วโมงอบรม")
+        elif rules.min_hours is not None and trainee.hours < rules.min_hours:
+            reasons.append(f"อบรม {_fmt(trainee.hours)} ชั่วโมง ไม่ถึงเกณฑ์ {rules.min_hours} ชั่วโมง")
+        elif rules.min_attendance_percent is not None:
+            percent = 100 * trainee.hours / rules.course_hours
+            if percent < rules.min_attendance_percent:
+                reasons.append(f"เข้าอบรมร้อยละ {_fmt(round(percent, 1))} ไม่ถึงเกณฑ์ร้อยละ {rules.min_attendance_percent}")
+    if rules.min_score is not None:
+        if trainee.score is None:
+            reasons.append("ไม่มีคะแนนสอบ")
+        elif trainee.score < rules.min_score:
+            reasons.append(f"คะแนน {_fmt(trainee.score)} ไม่ถึงเกณฑ์ {rules.min_score}")
+    return reasons
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,113 @@
+"""Links, anchors and images: every target must be a page, heading or file of the course.
+"""
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from coursebuild.markup import render_markdown
+from coursebuild.problems import Problem
+from coursebuild.source.load import Course, Page, locate
+
+_ID_RE = re.compile(r'\bid="([^"]+)"')
+
+
+_HREF_RE = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"')
+
+
+_SRC_RE = re.compile(r'<img\b[^>]*?\bsrc="([^"]*)"[^>]*>')
+
+
+_ALT_RE = re.compile(r'\balt="([^"]*)"')
+
+
+def page_anchors(course: Course) -> dict[str, tuple[set[str], list[str], list[str]]]:
+    """For every page (by name relative to course/): its anchors, link targets and image tags."""
+    out = {}
+    for page in all_pages(course):
+        rendered = render_markdown(course.root, page.body)
+        anchors = {html.unescape(a) for a in _ID_RE.findall(rendered)}
+        links = [html.unescape(h) for h in _HREF_RE.findall(rendered)]
+        images = _SRC_RE.findall(rendered) and [m.group(0) for m in _SRC_RE.finditer(rendered)]
+        out[page.name] = (anchors, links, images or [])
+    return out
+
+
+def all_pages(course: Course) -> list[Page]:
+    return [course.home, *(m.page for m in course.modules), *course.pages]
+
+
+def check_links(course: Course) -> list[Problem]:
+    problems: list[Problem] = []
+    pages = {p.name: p for p in all_pages(course)}
+    info = page_anchors(course)
+    for name, page in pages.items():
+        _, links, images = info[name]
+        for target in links:
+            parts = urlsplit(target)
+            if parts.scheme or parts.netloc or target.startswith("mailto:"):
+                continue  # external: checked only on demand
+            line, col = locate(page, target.split("#")[0] or target)
+            if not parts.path:
+                anchor = unquote(parts.fragment)
+                if anchor and anchor not in info[name][0]:
+                    problems.append(_bad_anchor(page, line, col, anchor, name, info[name][0]))
+                continue
+            dest = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(parts.path)))
+            if dest not in pages:
+                exists = (course.course_dir / dest).exists()
+                hint = ("link to the .md file of a page listed in course.yml"
+                        if exists else "check the file name; links are relative to this file, e.g. ../glossary.md")
+                problems.append(Problem(page.path, line, col, "broken-link",
+                                        f"link to '{target}', which is not a page of the course", hint))
+                continue
+            anchor = unquote(parts.fragment)
+            if anchor and anchor not in info[dest][0]:
+                problems.append(_bad_anchor(page, line, col, anchor, dest, info[dest][0]))
+        for tag in images:
+            src = html.unescape(_SRC_RE.match(tag).group(1))
+            alt = _ALT_RE.search(tag)
+            line, col = locate(page, src)
+            if not urlsplit(src).scheme:
+                if not _is_file(course.course_dir / posixpath.dirname(name) / unquote(src)):
+                    problems.append(Problem(page.path, line, col, "missing-image",
+                                            f"image '{src}' does not exist",
+                                            "put the image in course/images/ and link it as ../images/name.svg"))
+            else:
+                problems.append(Problem(page.path, line, col, "external-image",
+                                        f"image '{src}' is loaded from another site",
+                                        "save the image in course/images/: the site must work offline"))
+            if not alt or not alt.group(1).strip():
+                problems.append(Problem(page.path, line, col, "image-no-alt", f"image '{src}' has no alt text",
+                                        "describe the picture between the brackets: ![คำอธิบาย](../images/x.svg)"))
+    return problems
+
+
+def _bad_anchor(page: Page, line: int, col: int, anchor: str, dest: str, anchors: set[str]) -> Problem:
+    import difflib
+
+    close = difflib.get_close_matches(anchor, sorted(anchors), n=1)
+    hint = f"did you mean '#{close[0]}'?" if close else "link to a heading; give it a fixed id with {#my-id}"
+    return Problem(page.path, line, col, "broken-anchor", f"'{dest}' has no heading '#{anchor}'", hint)
+
+
+def _is_file(path: Path) -> bool:
+    """False, not an exception, for names no file can have (a NUL byte, a name too long)."""
+    try:
+        return path.resolve().is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def check_quiz_images(course: Course) -> list[Problem]:
+    problems: list[Problem] = []
+    for quiz in course.quizzes.values():
+        for q in quiz.data.questions:
+            if q.image and not _is_file(quiz.source.parent / q.image.src):
+                problems.append(Problem(quiz.path, q.line, q.column, "missing-image",
+                                        f"question {q.id}: image '{q.image.src}' does not exist",
+                                        "paths are relative to the quiz file, e.g. ../course/images/x.svg"))
+    return problems

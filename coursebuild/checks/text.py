@@ -1,0 +1,86 @@
+"""Text checks on every content file: invisible characters and mistyped Thai, at exact line and column.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from coursebuild.problems import Problem, relpath
+from coursebuild.source.load import Course
+
+# Characters that are invisible on screen but break search, sorting and line breaking.
+INVISIBLE = {
+    "\u200b": "zero-width space",
+    "\u200c": "zero-width non-joiner",
+    "\u200d": "zero-width joiner",
+    "\u2060": "word joiner",
+    "\ufeff": "byte-order mark / zero-width no-break space",
+    "\u00ad": "soft hyphen",
+    "\u180e": "Mongolian vowel separator",
+    "\u200e": "left-to-right mark",
+    "\u200f": "right-to-left mark",
+    **{chr(c): "bidirectional control" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))},
+}
+
+
+_INVISIBLE_RE = re.compile("[" + "".join(INVISIBLE) + "]")
+
+
+# ำ (SARA AM) typed as NIKHAHIT + SARA AA, possibly with a tone mark between: looks the same,
+# but search and line breaking treat it as different text.
+_SPLIT_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+
+
+# แ typed as two เ: looks almost the same, never matches in search.
+_DOUBLE_SARA_E = re.compile("\u0e40\u0e40")
+
+
+# The same above/below mark typed twice renders as one on most phones but breaks search.
+_DOUBLE_MARK = re.compile("([\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])\\1")
+
+
+def _joins_emoji(line: str, index: int) -> bool:
+    """A zero-width joiner inside an emoji sequence (👨‍👩‍👧, 🧑🏾‍💻, 🏳️‍🌈) is part of the emoji."""
+    if index == 0 or index + 1 >= len(line):
+        return False
+    before, after = line[index - 1], line[index + 1]
+    emoji_end = (unicodedata.category(before) == "So" or before == "\ufe0f"
+                 or "\U0001f3fb" <= before <= "\U0001f3ff")  # skin-tone modifiers
+    return emoji_end and unicodedata.category(after) == "So"
+
+
+def check_text(path: Path, root: Path, text: str) -> list[Problem]:
+    """Invisible characters and mistyped Thai, with exact line and column."""
+    rel = relpath(path, root)
+    problems: list[Problem] = []
+    for number, line in enumerate(text.split("\n"), 1):
+        for m in _INVISIBLE_RE.finditer(line):
+            if m.group() == "\u200d" and _joins_emoji(line, m.start()):
+                continue
+            name = INVISIBLE[m.group()]
+            problems.append(Problem(rel, number, m.start() + 1, "invisible-char",
+                                    f"invisible character U+{ord(m.group()):04X} ({name})",
+                                    "delete it: it is usually pasted in from a web page or a chat app"))
+        for m in _SPLIT_SARA_AM.finditer(line):
+            problems.append(Problem(rel, number, m.start() + 1, "thai-sara-am",
+                                    "ำ is typed as ํ + า (two characters)",
+                                    f"retype it as one character: '{m.group(1)}ำ'"))
+        for m in _DOUBLE_SARA_E.finditer(line):
+            problems.append(Problem(rel, number, m.start() + 1, "thai-double-sara-e",
+                                    "แ is typed as เ + เ (two characters)", "retype it as one character: แ"))
+        for m in _DOUBLE_MARK.finditer(line):
+            problems.append(Problem(rel, number, m.start() + 1, "thai-double-mark",
+                                    f"the mark '\u25cc{m.group(1)}' is typed twice", "delete one of them"))
+    return problems
+
+
+def check_texts(course: Course) -> list[Problem]:
+    problems: list[Problem] = []
+    for path in course.content_files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # already reported by the loader
+        problems += check_text(path, course.root, text)
+    return problems
