@@ -45,6 +45,10 @@ serve: $(STAMP)
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
+# The quick loop: unit and golden tests, no browser, no PDF rendering, nothing slow.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not pdf and not slow"
+
 # Refresh golden files after an intended change to user-visible output; review the diff.
 golden: $(STAMP)
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q

@@ -20,6 +20,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 PHONE = {"width": 360, "height": 740}
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Every test that uses the browser is a `browser` test, so `make test-fast` can leave it out."""
+    for item in items:
+        if "chromium" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 def copy_course(name: str, dest: Path) -> Path:
     """Copy a fixture course (or "repo" for the real sample course) into `dest`."""
     if name == "repo":

@@ -39,6 +39,8 @@ from coursebuild.certificates.verify import certificate_hash, revocation_hash
 from coursebuild.checks import load_checked_course
 from coursebuild.problems import ContentError
 
+pytestmark = pytest.mark.pdf  # renders with WeasyPrint, reads back with poppler
+
 SAMPLE = "roster/sample-2565-bkk"
 HEADER = ["ลำดับ", "คำนำหน้า", "ชื่อ", "นามสกุล", "จังหวัด", "อำเภอ", "ตำบล", "หมู่บ้าน", "ชั่วโมงอบรม", "คะแนน"]
 TRICKY = ["นางสาวน้ำผึ้ง กุ้งนาง", "นางฤทัย พฤกษ์ชาติ", "เด็กหญิงปิ่นแก้ว ชื่นชมยิ่ง", "เด็กชายคำนึง ลำดวน",

@@ -25,6 +25,8 @@ from coursebuild.render.print.handouts import build_handouts, plan_print, read_p
 from coursebuild.render.print.printdoc import glue_thai, glue_thai_html
 from coursebuild.source.load import load_course
 
+pytestmark = pytest.mark.pdf  # renders with WeasyPrint, reads back with poppler
+
 GOLDEN = Path(__file__).resolve().parent / "golden" / "print"
 # 2022-03-11 12:00 UTC: the first อสด. session, 11 มีนาคม 2565. Fixed so covers and PDF dates match.
 EPOCH = "1647000000"

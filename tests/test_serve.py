@@ -128,7 +128,15 @@ def test_serve_reports_a_busy_port_instead_of_a_traceback(tmp_path):
     assert "cannot listen" in messages[0] and "--port" in messages[0]
 
 
-def test_stop_before_start_returns(tmp_path):
+def test_stop_before_start_returns_promptly_and_frees_the_port(tmp_path):
     # Regression: stop() after an interrupted start() used to wait forever in httpd.shutdown().
+    import socket
+    import threading
+
     server = PreviewServer(copy_course("minimal", tmp_path / "course"), port=0)
-    server.stop()
+    host, port = server.httpd.server_address[:2]
+    stopped = threading.Event()
+    threading.Thread(target=lambda: (server.stop(), stopped.set()), daemon=True).start()
+    assert stopped.wait(10), "stop() before start() hung"
+    with socket.socket() as probe:  # the preview's port is free for the next `serve`
+        probe.bind((host, port))
