@@ -13,13 +13,12 @@ from conftest import build, copy_course
 from PIL import Image
 
 from coursebuild.problems import ContentError
+from coursebuild.render.site import icons
 from coursebuild.render.site.offline import (
     BUDGET_BYTES,
-    ICON_SOURCE,
     collect_precache,
     file_url,
     is_precached,
-    render_icon,
     search_language_files,
 )
 
@@ -115,7 +114,7 @@ def test_manifest_has_thai_names_our_icons_and_the_theme_colour(built):
     site = built / "site"
     manifest = json.loads((site / "manifest.webmanifest").read_text(encoding="utf-8"))
     assert manifest["name"] == "หลักสูตรทดสอบขั้นต่ำ"
-    assert manifest["short_name"] == "อสด."
+    assert manifest["short_name"] == "ทดสอบ"  # course.yml short_name
     assert manifest["lang"] == "th" and manifest["display"] == "standalone"
     assert manifest["theme_color"] == "#17365d" and manifest["start_url"] == "./"
     sizes = {(i["sizes"], i["purpose"]) for i in manifest["icons"]}
@@ -127,46 +126,70 @@ def test_manifest_has_thai_names_our_icons_and_the_theme_colour(built):
     assert '<script src="assets/offline.js"></script>' in index
 
 
-def test_short_name_is_the_abbreviation_in_the_title():
-    from coursebuild.render.site.offline import short_name
+def _course(tmp_path, fixture="minimal", **config):
+    import dataclasses
 
-    assert short_name("การพัฒนาอาสาสมัครดิจิทัล (อสด.) ประจำหมู่บ้าน") == "อสด."
-    assert short_name("หลักสูตรไม่มีวงเล็บ") == "อสด."
-
-
-def test_icon_is_drawn_from_the_svg():
-    svg = (ROOT / ICON_SOURCE).read_text(encoding="utf-8")
-    icon = render_icon(svg, 192)
-    assert icon.size == (192, 192)
-    assert icon.getpixel((96, 10))[:3] == (23, 54, 93)  # the navy background, #17365d
-    assert icon.getpixel((0, 0))[3] == 0  # rounded corner: transparent
-    assert icon.getpixel((96, 58))[:3] == (242, 182, 50)  # the gold tick circle
-    # Maskable: full-bleed background, the drawing inside the safe zone.
-    mask = render_icon(svg, 512, maskable=True)
-    assert mask.getpixel((0, 0))[:3] == (23, 54, 93) and mask.getpixel((0, 0))[3] == 255
-    # Thai text is drawn: white pixels near the bottom where "อสด." stands.
-    text_row = [icon.getpixel((x, 165))[:3] for x in range(40, 152)]
-    assert (255, 255, 255) in text_row
-
-
-def test_icon_with_unsupported_svg_fails_the_build(tmp_path, monkeypatch):
-    root = copy_course("minimal", tmp_path / "course")
-    engine = tmp_path / "engine"
-    (engine / "theme").mkdir(parents=True)
-    for name in ("mkdocs.yml",):
-        (engine / name).write_text((ROOT / name).read_text(encoding="utf-8"), encoding="utf-8")
-    (engine / "theme" / "icon.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><path d="M0 0h5v5z"/></svg>')
-    from coursebuild.render.site import offline
-
-    monkeypatch.setattr(offline, "engine_root", lambda _root: engine)
     from coursebuild.source.load import load_course
 
-    course, _ = load_course(root)
+    course, _ = load_course(copy_course(fixture, tmp_path / fixture))
+    return dataclasses.replace(course, config=dataclasses.replace(course.config, **config))
+
+
+def test_short_name_comes_from_course_yml_else_the_title_brackets_else_the_id(tmp_path):
+    course = _course(tmp_path)
+    assert icons.short_name(course) == "ทดสอบ"  # the minimal fixture's course.yml sets it
+    assert icons.short_name(_course(tmp_path, short_name="", title="การพัฒนา (อสม.) ประจำหมู่บ้าน")) == "อสม."
+    bare = _course(tmp_path, short_name="", title="หลักสูตรไม่มีวงเล็บ")
+    assert icons.short_name(bare) == bare.config.id[:12]
+
+
+def _near(pixel, rgb, tolerance=4) -> bool:
+    """The 256-colour palette may move a colour by a step or two."""
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], rgb))
+
+
+def _png(data: bytes):
+    import io
+
+    return Image.open(io.BytesIO(data)).convert("RGBA")
+
+
+def test_icon_is_drawn_from_the_template_with_the_course_name(tmp_path):
+    svg = icons.icon_svg(_course(tmp_path, short_name="อสด."))
+    assert ">อสด.</text>" in svg
+    icon = _png(icons.rasterise(svg, 192))
+    assert icon.size == (192, 192)
+    assert _near(icon.getpixel((96, 10)), (23, 54, 93))  # the navy background, #17365d
+    assert icon.getpixel((0, 0))[3] == 0  # rounded corner: transparent
+    assert _near(icon.getpixel((96, 58)), (242, 182, 50))  # the gold tick circle
+    text_row = [icon.getpixel((x, 165)) for x in range(40, 152)]
+    assert any(_near(p, (255, 255, 255)) for p in text_row)  # the Thai name is drawn in white near the bottom
+    # Maskable: full-bleed background, the drawing inside the safe zone.
+    mask = _png(icons.rasterise(icons.maskable(svg), 512))
+    assert _near(mask.getpixel((0, 0)), (23, 54, 93)) and mask.getpixel((0, 0))[3] >= 250  # opaque corner
+    # Another course's name gives another icon: nothing of the sample course is baked in.
+    other = icons.icon_svg(_course(tmp_path, short_name="อสม."))
+    assert ">อสม.</text>" in other and "อสด" not in other
+    assert icons.rasterise(other, 192) != icons.rasterise(svg, 192)
+
+
+def test_a_name_is_escaped_in_the_icon(tmp_path):
+    from xml.etree import ElementTree
+
+    svg = icons.icon_svg(_course(tmp_path, short_name="<b>&x"))
+    assert ElementTree.fromstring(svg).find("{http://www.w3.org/2000/svg}title").text == "<b>&x"
+
+
+def test_a_broken_icon_template_fails_the_build_with_its_path(tmp_path, monkeypatch):
+    engine = tmp_path / "engine"
+    (engine / "theme" / "templates").mkdir(parents=True)
+    (engine / "theme" / "templates" / "icon.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="1"/></svg>')
+    monkeypatch.setattr(icons, "engine_root", lambda _root: engine)
     with pytest.raises(ContentError) as err:
-        offline.write_icons(course, tmp_path / "site")
+        icons.write_icons(_course(tmp_path), tmp_path / "site")
     problem = err.value.problems[0]
-    assert problem.path == "theme/icon.svg" and "<path>" in problem.message
+    assert problem.path == icons.ICON_TEMPLATE and "background" in problem.message
 
 
 def test_progress_page_lists_every_module_and_says_it_is_a_self_check(built):

@@ -17,6 +17,8 @@ from typing import Any, Literal, Optional
 from coursebuild.problems import Problem
 from coursebuild.source.yamlsource import Located
 
+# The home-screen label: Android cuts longer names with an ellipsis.
+SHORT_NAME_PATTERN = r"^\S(?:[^\n]{0,10}\S)?$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 
@@ -46,6 +48,9 @@ class CourseConfig:
     organisers: list[Organiser] = field(metadata=spec("หน่วยงานผู้จัด", "", min_items=1))
     site_url: str = field(metadata=spec("ที่อยู่เว็บไซต์", "URL เต็มของเว็บไซต์หลักสูตร ลงท้ายด้วย /", pattern=r"^https?://.+/$"))
     modules: list[str] = field(metadata=spec("ลำดับบทเรียน", "รหัสบทเรียนเรียงตามลำดับที่เรียน", min_items=1))
+    short_name: str = field(default="", metadata=spec(
+        "ชื่อย่อหลักสูตร", "ชื่อใต้ไอคอนบนหน้าจอมือถือและบนไอคอน ไม่เกิน 12 ตัวอักษร เช่น อสด. "
+        "ไม่ใส่ = ใช้คำในวงเล็บของชื่อหลักสูตร หรือรหัสหลักสูตร", pattern=SHORT_NAME_PATTERN))
     pass_mark: int = field(default=70, metadata=spec("เกณฑ์ผ่าน (ร้อยละ)", "ใช้กับทุกแบบทดสอบที่ไม่ได้กำหนดเอง", min=1, max=100))
     thai_numerals: bool = field(default=False, metadata=spec("ใช้เลขไทย", "พิมพ์วันที่และเลขหน้าในเอกสารเป็นเลขไทย"))
     pages: list[str] = field(default_factory=list, metadata=spec("หน้าเพิ่มเติม", "ไฟล์ .md ใน course/ ที่แสดงต่อจากบทเรียน เช่น glossary.md"))
@@ -257,6 +262,7 @@ def _convert_value(tp: Any, item: Located, path: str, label: str, rules: Any) ->
 
 
 _PATTERN_HINTS = {
+    SHORT_NAME_PATTERN: "keep it to 12 characters or fewer on one line: it is shown under the app icon",
     SLUG_PATTERN: "use lower-case English letters, digits and '-', e.g. fake-news",
     r"^https?://.+/$": "write the full address ending in '/', e.g. https://example.org/course/",
     r"^https?://": "write the full address starting with https://",

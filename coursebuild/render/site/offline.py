@@ -12,9 +12,7 @@ Three outputs, all made from the finished site:
   theme/assets/progress.js fills from the phone's own storage.
 - A copy for trainers that opens from file:// (`write_offline_zip`, `build.py site --offline`).
 
-The app icon is theme/icon.svg, drawn into PNGs here with Pillow. The SVG may use only what
-`render_icon` understands (rect, circle, polyline, text); anything else fails the build rather
-than giving a wrong icon.
+The app icon and favicon are drawn for each course by icons.py.
 """
 from __future__ import annotations
 
@@ -27,21 +25,19 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree import ElementTree
 
 import jinja2
 
 from coursebuild import urls
 from coursebuild.markup import engine_root
 from coursebuild.problems import ContentError, Problem
+from coursebuild.render.site.icons import short_name, write_icons
 from coursebuild.source.load import Course
 
 SERVICE_WORKER = "sw.js"
 MANIFEST = "manifest.webmanifest"
 # Size, date and version of the precache, for the page's "download for offline" control.
 OFFLINE_INFO = "offline.json"
-ICON_SOURCE = "theme/icon.svg"
-ICON_DIR = "assets/icons"
 THEME_COLOUR = "#17365d"
 BUDGET_BYTES = 3 * 1024 * 1024
 PROGRESS_PAGE = "progress.md"
@@ -169,17 +165,11 @@ def service_worker_js(root: Path, info: dict) -> str:
 
 # --- web app manifest and icons ----------------------------------------------------------------
 
-def short_name(title: str) -> str:
-    """The home-screen label: the abbreviation in the title's brackets, as in "… (อสด.) …"."""
-    match = re.search(r"\(([^()]{1,12})\)", title)
-    return match.group(1).strip() if match else "อสด."
-
-
 def web_manifest(course: Course, icons: list[dict]) -> dict:
     return {
         "id": "./",
         "name": course.config.title,
-        "short_name": short_name(course.config.title),
+        "short_name": short_name(course),
         "description": f"บทเรียนและแบบทดสอบ {course.config.title} อ่านได้แม้ไม่มีอินเทอร์เน็ต",
         "lang": "th",
         "dir": "ltr",
@@ -190,121 +180,6 @@ def web_manifest(course: Course, icons: list[dict]) -> dict:
         "theme_color": THEME_COLOUR,
         "icons": icons,
     }
-
-
-class IconError(ValueError):
-    pass
-
-
-_SVG = "{http://www.w3.org/2000/svg}"
-
-
-def _num(element: ElementTree.Element, name: str, default: float | None = None) -> float:
-    value = element.get(name)
-    if value is None:
-        if default is None:
-            raise IconError(f"<{element.tag.removeprefix(_SVG)}> needs {name}=")
-        return default
-    return float(value.removesuffix("px"))
-
-
-def render_icon(svg: str, size: int, maskable: bool = False):
-    """Draw our icon SVG (a small subset of SVG) as a square PNG image of `size` pixels.
-
-    Maskable icons (Android crops them to any shape) get a full-bleed background and the drawing
-    shrunk to the central 80%, the safe zone.
-    """
-    from PIL import Image, ImageColor, ImageDraw, ImageFont
-
-    from coursebuild.pdf import sarabun_dir
-
-    root = ElementTree.fromstring(svg)
-    box = [float(v) for v in root.get("viewBox", "0 0 512 512").split()]
-    if len(box) != 4 or box[2] != box[3]:
-        raise IconError("the icon needs a square viewBox, e.g. viewBox=\"0 0 512 512\"")
-    ss = 4  # supersampling, for smooth edges after the downscale
-    canvas = size * ss
-    unit = canvas / box[2]
-    shrink = 0.8 if maskable else 1.0
-    image = Image.new("RGBA", (canvas, canvas), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    elements = [e for e in root if e.tag.removeprefix(_SVG) not in ("title", "desc")]
-
-    def xy(x: float, y: float) -> tuple[float, float]:
-        cx = (x - box[0] - box[2] / 2) * shrink + box[2] / 2
-        cy = (y - box[1] - box[3] / 2) * shrink + box[3] / 2
-        return cx * unit, cy * unit
-
-    def length(v: float) -> float:
-        return v * unit * shrink
-
-    def colour(element: ElementTree.Element, name: str):
-        value = element.get(name, "none" if name == "stroke" else "#000000")
-        return None if value == "none" else ImageColor.getrgb(value)
-
-    if maskable:
-        first = elements[0] if elements else None
-        if first is None or first.tag.removeprefix(_SVG) != "rect":
-            raise IconError("a maskable icon needs a background <rect> as the first shape")
-        draw.rectangle((0, 0, canvas, canvas), fill=colour(first, "fill"))
-        elements = elements[1:]
-
-    for element in elements:
-        tag = element.tag.removeprefix(_SVG)
-        fill, stroke = colour(element, "fill"), colour(element, "stroke")
-        width = length(_num(element, "stroke-width", 1)) if stroke else 0
-        if tag == "rect":
-            x0, y0 = xy(_num(element, "x", 0), _num(element, "y", 0))
-            x1, y1 = x0 + length(_num(element, "width")), y0 + length(_num(element, "height"))
-            draw.rounded_rectangle((x0, y0, x1, y1), radius=length(_num(element, "rx", 0)), fill=fill,
-                                   outline=stroke, width=round(width))
-        elif tag == "circle":
-            cx, cy = xy(_num(element, "cx"), _num(element, "cy"))
-            r = length(_num(element, "r"))
-            draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=fill, outline=stroke, width=round(width))
-        elif tag == "polyline":
-            numbers = [float(n) for n in re.split(r"[\s,]+", element.get("points", "").strip()) if n]
-            points = [xy(numbers[i], numbers[i + 1]) for i in range(0, len(numbers) - 1, 2)]
-            draw.line(points, fill=stroke, width=round(width), joint="curve")
-            if element.get("stroke-linecap") == "round":
-                for px, py in (points[0], points[-1]):
-                    draw.ellipse((px - width / 2, py - width / 2, px + width / 2, py + width / 2), fill=stroke)
-        elif tag == "text":
-            weight = "Bold" if element.get("font-weight") in ("bold", "700", "800") else "Regular"
-            font = ImageFont.truetype(str(sarabun_dir() / f"Sarabun-{weight}.ttf"),
-                                      round(length(_num(element, "font-size"))))
-            anchor = {"middle": "ms", "end": "rs"}.get(element.get("text-anchor", ""), "ls")
-            draw.text(xy(_num(element, "x", 0), _num(element, "y", 0)), (element.text or "").strip(),
-                      font=font, fill=fill, anchor=anchor)
-        else:
-            raise IconError(f"<{tag}> is not supported in {ICON_SOURCE}; use rect, circle, polyline or text")
-    return image.resize((size, size), Image.LANCZOS)
-
-
-def write_icons(course: Course, site: Path) -> list[dict]:
-    """PNG icons from theme/icon.svg; returns the manifest's icon list."""
-    from PIL import Image
-
-    source = engine_root(course.root) / ICON_SOURCE
-    try:
-        svg = source.read_text(encoding="utf-8")
-        variants = [(192, False), (512, False), (512, True), (180, True)]
-        images = {(size, maskable): render_icon(svg, size, maskable) for size, maskable in variants}
-    except (OSError, ElementTree.ParseError, IconError) as exc:
-        raise ContentError([Problem(ICON_SOURCE, 0, 0, "icon", f"cannot draw the app icon: {exc}",
-                                    "keep theme/icon.svg to rect, circle, polyline and text shapes")]) from exc
-    (site / ICON_DIR).mkdir(parents=True, exist_ok=True)
-    (site / ICON_DIR / "icon.svg").write_text(svg, encoding="utf-8")
-    icons = []
-    for (size, maskable), image in images.items():
-        name = f"icon-{'maskable-' if maskable else ''}{size}.png"
-        # A 256-colour palette keeps the smooth edges at a quarter of the bytes.
-        image.quantize(256, method=Image.Quantize.FASTOCTREE).save(site / ICON_DIR / name, optimize=True)
-        if size != 180:  # 180 px is the iPhone's apple-touch-icon, linked from the page
-            icons.append({"src": f"{ICON_DIR}/{name}", "sizes": f"{size}x{size}", "type": "image/png",
-                          "purpose": "maskable" if maskable else "any"})
-    icons.append({"src": f"{ICON_DIR}/icon.svg", "sizes": "any", "type": "image/svg+xml", "purpose": "any"})
-    return icons
 
 
 def write_offline_files(course: Course, site: Path) -> Precache:
