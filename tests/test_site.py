@@ -74,3 +74,28 @@ def test_quiz_html_matches_golden(tmp_path):
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(html, encoding="utf-8")
     assert html == golden.read_text(encoding="utf-8")
+
+
+def test_site_and_print_show_a_quiz_the_same_way(tmp_path):
+    """One quiz view for both: a choice's Markdown is HTML on the site as on paper, and a
+    multiple-choice hint the editor typed into the prompt shows once, not twice."""
+    from coursebuild.render.print.printdoc import make_module_view
+
+    root = copy_course("minimal", tmp_path)
+    quiz = root / "quizzes" / "first-steps.yml"
+    text = quiz.read_text(encoding="utf-8")
+    text = text.replace("prompt: ช่องทางใดเป็นช่องทางทางการ", "prompt: ช่องทางใดเป็นช่องทางทางการ (เลือกได้มากกว่า 1 ข้อ)")
+    text = text.replace("- text: ลิงก์ใน SMS", "- text: ลิงก์ใน **SMS**")
+    quiz.write_text(text, encoding="utf-8")
+    course, problems = load_checked_course(root)
+    assert course is not None, problems
+
+    site_html = render_quiz_html(course, course.quizzes["first-steps"], "../../images/")
+    assert site_html.count("เลือกได้มากกว่า") == 1
+    assert "ลิงก์ใน <strong>SMS</strong>" in site_html and "**SMS**" not in site_html
+
+    module = course.module("first-steps")
+    view, _ = make_module_view(course, module, 1, "handout")
+    paper = next(q for q in view.quiz.questions if q.id == "channels")
+    assert paper.hint and "เลือกได้มากกว่า" not in paper.prompt_html
+    assert "<strong>SMS</strong>" in paper.choices[2].text_html

@@ -62,7 +62,7 @@ class Printed:
 def plan_print(course: Course) -> tuple[list[PrintJob], list[Problem]]:
     """The HTML of every document, and every problem found while making it. Nothing is written."""
     edition, problems = make_edition(course, source_date().date())
-    env = template_env(course.root)
+    env = template_env(course.root, course.config.thai_numerals)
     jobs: list[PrintJob] = []
     for position, module in enumerate(course.modules, 1):
         sub_jobs, sub = plan_module(course, module, position, env, edition)

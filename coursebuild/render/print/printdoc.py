@@ -30,8 +30,8 @@ from coursebuild.markup import (
     strip_admonitions,
 )
 from coursebuild.problems import Problem
-from coursebuild.render.views import format_duration, needed_to_pass
-from coursebuild.source.load import Course, Module, Page, Quiz, locate
+from coursebuild.render.views import QuizView, format_duration, make_quiz_view
+from coursebuild.source.load import Course, Module, Page, locate
 from coursebuild.thai import number, thai_date, thai_digits
 
 # Thai names for admonition kinds: printed in every box title so that a black-and-white copy still
@@ -206,39 +206,6 @@ class Worksheet:
 
 
 @dataclass(frozen=True)
-class ChoiceView:
-    letter: str
-    text_html: Markup
-    correct: bool
-    feedback_html: Markup
-
-
-@dataclass(frozen=True)
-class QuestionView:
-    number: str
-    type: str
-    prompt_html: Markup
-    image_url: str
-    image_alt: str
-    choices: list[ChoiceView]
-    explanation_html: Markup
-
-    @property
-    def correct_letters(self) -> str:
-        return ", ".join(c.letter for c in self.choices if c.correct)
-
-
-@dataclass(frozen=True)
-class QuizView:
-    title: str
-    path: str
-    total: str
-    pass_mark: str
-    need: str
-    questions: list[QuestionView]
-
-
-@dataclass(frozen=True)
 class ModuleView:
     id: str
     number: str
@@ -352,10 +319,7 @@ def make_module_view(course: Course, module: Module, position: int, edition: str
         problems += sub
         worksheets.append(Worksheet(f"worksheet-{index}", title, sheet_html))
     quiz = course.quizzes.get(module.id)
-    quiz_view = None
-    if quiz:
-        quiz_view, sub = make_quiz_view(course, quiz)
-        problems += sub
+    quiz_view = make_quiz_view(course, quiz) if quiz else None
     facts = [format_duration(meta.duration)]
     if quiz:
         facts.append(f"แบบทดสอบ {len(quiz.data.questions)} ข้อ")
@@ -374,30 +338,6 @@ def make_module_view(course: Course, module: Module, position: int, edition: str
         lesson_url=lesson_url, lesson_qr=draw_qr(lesson_url),
         quiz_url=quiz_url, quiz_qr=draw_qr(quiz_url) if quiz else "",
         quiz=quiz_view)
-    return view, problems
-
-
-def make_quiz_view(course: Course, quiz: Quiz) -> tuple[QuizView, list[Problem]]:
-    root, numerals = course.root, course.config.thai_numerals
-    problems: list[Problem] = []
-    questions = []
-    for index, q in enumerate(quiz.data.questions, 1):
-        image_src = image_alt = ""
-        if q.image:
-            file = (quiz.source.parent / q.image.src).resolve()
-            if not file.is_file():
-                problems.append(Problem(quiz.path, q.line, q.column, "missing-image",
-                                        f"question {q.id}: image '{q.image.src}' does not exist",
-                                        "paths are relative to the quiz file, e.g. ../course/images/x.svg"))
-            image_src, image_alt = file.as_uri(), q.image.alt
-        choices = [ChoiceView(label_choice(i, numerals), render_inline(root, c.text), c.correct,
-                              render_inline(root, c.feedback) if c.feedback else Markup(""))
-                   for i, c in enumerate(q.choices)]
-        questions.append(QuestionView(number(index, numerals), q.type, render_inline(root, q.prompt),
-                                      image_src, image_alt, choices, Markup(render_markdown(root, q.explanation))))
-    total = len(questions)
-    view = QuizView(quiz.data.title, quiz.path, number(total, numerals), number(quiz.pass_mark, numerals),
-                    number(needed_to_pass(total, quiz.pass_mark), numerals), questions)
     return view, problems
 
 
@@ -430,7 +370,8 @@ def bare_url(url: str) -> str:
     return unquote(url.split("://", 1)[-1])
 
 
-def template_env(root: Path) -> jinja2.Environment:
+def template_env(root: Path, numerals: bool = False) -> jinja2.Environment:
+    """Print templates; `num` writes a number in Thai digits when the course asks for them."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(print_dir(root)),
         autoescape=True,
@@ -439,6 +380,9 @@ def template_env(root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["bare_url"] = bare_url
+    env.filters["num"] = lambda value: number(value, numerals)
+    env.filters["letter"] = lambda index: label_choice(index, numerals)
+    env.filters["file_url"] = lambda path: path.as_uri()
     return env
 
 

@@ -10,24 +10,20 @@ import dataclasses
 import json
 import logging
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 
 from coursebuild import urls
 from coursebuild.markup import (
     engine_root,
-    render_inline,
-    render_markdown,
     strip_admonitions,
 )
 from coursebuild.problems import ContentError, Problem
 from coursebuild.render.site.offline import write_offline_files, write_progress_page
 from coursebuild.render.site.search import prepare_search_index
 from coursebuild.render.site.verify_page import write_verify_docs
-from coursebuild.render.views import format_duration, needed_to_pass
+from coursebuild.render.views import format_duration, make_quiz_view
 from coursebuild.source.load import COURSE_DIR, IMAGE_DIR, Course, Module, Page, Quiz
 
 # Folders other commands write into site/; a site-only rebuild keeps them.
@@ -46,44 +42,10 @@ def template_env(root: Path) -> jinja2.Environment:
     )
 
 
-@dataclass(frozen=True)
-class ChoiceView:
-    text: str
-    correct: bool
-    feedback_html: Markup
-
-
-@dataclass(frozen=True)
-class QuestionView:
-    id: str
-    type: str
-    prompt_html: Markup
-    choices: list[ChoiceView]
-    correct_texts: list[str]
-    explanation_html: Markup
-    image: object
-    image_url: str
-
-
 def render_quiz_html(course: Course, quiz: Quiz, image_prefix: str) -> str:
     """The quiz form. `image_prefix` maps course/images/ to where the page finds them."""
-    root = course.root
-    questions = []
-    for q in quiz.data.questions:
-        image_url = ""
-        if q.image:
-            image_url = image_prefix + Path(q.image.src).name
-        questions.append(QuestionView(
-            id=q.id, type=q.type, prompt_html=render_inline(root, q.prompt),
-            choices=[ChoiceView(c.text, c.correct, render_inline(root, c.feedback) if c.feedback else Markup(""))
-                     for c in q.choices],
-            correct_texts=[c.text for c in q.choices if c.correct],
-            explanation_html=Markup(render_markdown(root, q.explanation)),
-            image=q.image, image_url=image_url))
-    total = len(questions)
-    html = template_env(root).get_template("quiz.html").render(
-        quiz=quiz.data, questions=questions, pass_mark=quiz.pass_mark,
-        need=needed_to_pass(total, quiz.pass_mark))
+    view = make_quiz_view(course, quiz)
+    html = template_env(course.root).get_template("quiz.html").render(quiz=view, image_prefix=image_prefix)
     # Python-Markdown ends a raw HTML block at a blank line; the template has none, keep it so.
     return "\n".join(line for line in html.split("\n") if line.strip())
 
