@@ -7,10 +7,13 @@ from coursebuild.problems import Problem
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, in file and position order. Every count is taken after this, so the
+    summary always counts what is printed."""
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.column, p.code, p.message))
 
 
 def summary(problems: list[Problem]) -> str:
+    problems = sort_problems(problems)
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
     if not problems:
@@ -65,8 +68,8 @@ def format_json(problems: list[Problem]) -> str:
              "code": p.code, "message": p.message, "hint": p.hint}
             for p in sort_problems(problems)
         ],
-        "errors": sum(p.is_error for p in problems),
-        "warnings": sum(not p.is_error for p in problems),
+        "errors": sum(p.is_error for p in sort_problems(problems)),
+        "warnings": sum(not p.is_error for p in sort_problems(problems)),
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

@@ -315,3 +315,14 @@ def test_every_problem_code_is_explained_in_contributing():
                                 re.M))
     assert sorted(codes - documented) == [], "explain these codes, with a before/after fix, in CONTRIBUTING.md"
     assert sorted(documented - codes) == [], "CONTRIBUTING.md explains codes the code no longer emits"
+
+
+def test_summary_counts_what_is_printed():
+    """Regression: the same problem found twice was printed once but counted twice."""
+    from coursebuild.problems import Problem
+    from coursebuild.report import format_github, format_human, format_json
+
+    twice = [Problem("course/a.md", 3, 1, "broken-link", "link to 'x.md'")] * 2
+    assert format_human(twice).splitlines()[-1] == "1 error in 1 file"
+    assert format_github(twice).splitlines()[-1] == "1 error in 1 file"
+    assert '"errors": 1' in format_json(twice)
