@@ -120,3 +120,91 @@ def test_handouts_subset_by_fonttools_have_the_same_fonts_text_and_pages(tmp_pat
         assert len(pages_a) == len(pages_b) > 0
         for number, (page_a, page_b) in enumerate(zip(pages_a, pages_b), 1):
             assert ImageChops.difference(page_a, page_b).getbbox() is None, f"{name} page {number}"
+
+
+# --- a machine without libharfbuzz-subset ---------------------------------------------------------
+
+def _harfbuzz_subset_files() -> list[str]:
+    """Every file the dynamic loader could hand WeasyPrint for harfbuzz-subset, symlinks resolved."""
+    found = set()
+    ldconfig = shutil.which("ldconfig") or "/sbin/ldconfig"
+    cache = subprocess.run([ldconfig, "-p"], capture_output=True, text=True).stdout
+    found.update(line.split("=>")[-1].strip() for line in cache.splitlines() if "libharfbuzz-subset" in line)
+    for folder in ("/lib", "/usr/lib", "/usr/local/lib", "/lib64", "/usr/lib64"):
+        found.update(str(p) for p in Path(folder).glob("**/libharfbuzz-subset.so*") if "python" not in str(p))
+    return sorted({os.path.realpath(p) for p in found if os.path.isfile(p)})
+
+
+def _private_mount_namespace() -> list[str] | None:
+    """An unshare command that gives a private mount namespace here, or None if none is allowed."""
+    for command in (["unshare", "--mount", "--propagation", "private"],
+                    ["unshare", "--user", "--map-root-user", "--mount", "--propagation", "private"]):
+        if shutil.which("unshare") and subprocess.run([*command, "true"], capture_output=True).returncode == 0:
+            return command
+    return None
+
+
+# Runs inside the namespace: bind an empty file over each copy of the library, then run the command.
+_HIDE = 'for lib in $HIDE_LIBS; do mount --bind "$EMPTY_FILE" "$lib"; done; exec "$@"'
+
+# Runs inside the namespace too: plain WeasyPrint must really have lost the library, and say so.
+_PROBE = """
+import json, logging
+from weasyprint import CSS, HTML
+from weasyprint.text import ffi
+from weasyprint.text.fonts import FontConfiguration
+from coursebuild.pdf import font_face_css
+seen = []
+class Seen(logging.Handler):
+    def emit(self, record): seen.append(record.getMessage())
+logging.getLogger("weasyprint").addHandler(Seen(logging.WARNING))
+fonts = FontConfiguration()
+css = CSS(string=font_face_css() + "p { font-family: Sarabun }", font_config=fonts)
+HTML(string="<p>อาสาสมัครดิจิทัล <b>ประจำหมู่บ้าน</b></p>").write_pdf(stylesheets=[css], font_config=fonts)
+print(json.dumps({"loaded": ffi.harfbuzz_subset is not None, "warnings": seen}))
+"""
+
+
+def _project_copy(dest: Path) -> Path:
+    """What a clone holds, minus git, plus this test run's virtualenv (make must not rebuild it)."""
+    dest.mkdir()
+    for name in ("Makefile", "build.py", "mkdocs.yml", "system-packages.txt", "requirements.txt",
+                 "requirements-dev.txt"):
+        shutil.copy2(ROOT / name, dest / name)
+    for name in ("tools", "coursebuild", "theme", "schemas"):
+        shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    copy_course("repo", dest)  # course/, quizzes/ and the sample cohort, without its secret
+    (dest / ".venv").symlink_to(sys.prefix)
+    return dest
+
+
+@pytest.mark.slow
+def test_make_succeeds_on_a_machine_without_harfbuzz_subset(tmp_path):
+    namespace = _private_mount_namespace()
+    if namespace is None:
+        pytest.skip("unshare cannot make a private mount namespace here (needs root, or user namespaces)")
+    libraries = _harfbuzz_subset_files()
+    empty = tmp_path / "empty"
+    empty.write_bytes(b"")
+    project = _project_copy(tmp_path / "project")
+    env = {**os.environ, "HIDE_LIBS": " ".join(libraries), "EMPTY_FILE": str(empty),
+           "SOURCE_DATE_EPOCH": "1647000000", "PYTHONPATH": str(project),
+           "PYTHONWARNINGS": "always::DeprecationWarning:weasyprint.text.ffi"}
+    hidden = [*namespace, "sh", "-ec", _HIDE, "sh"]
+
+    probe = subprocess.run([*hidden, str(project / ".venv" / "bin" / "python"), "-c", _PROBE],
+                           capture_output=True, text=True, env=env, cwd=project, timeout=120)
+    assert probe.returncode == 0, probe.stderr
+    seen = json.loads(probe.stdout.splitlines()[-1])
+    assert not seen["loaded"], f"WeasyPrint still found the library, hidden: {libraries}"
+    assert any(m.startswith("Using fontTools instead of HarfBuzz-Subset") for m in seen["warnings"]), seen
+
+    # `make`, as a new user types it; -o: the virtualenv is this test run's, shared, never rebuilt.
+    make = subprocess.run([*hidden, "make", "-o", ".venv/.installed-stamp"], capture_output=True, text=True,
+                          env=env, cwd=project, timeout=600)
+    assert make.returncode == 0, make.stdout[-3000:] + make.stderr[-3000:]
+    assert MISSING_AT_IMPORT in make.stderr, "the build's own processes still had the library"
+    assert len(list((project / "site" / "handouts").glob("*.pdf"))) > 1
+    assert (project / "dist" / "certificates" / "sample-2565-bkk" / "print-all.pdf").is_file()
+    assert (project / "site" / "index.html").is_file()
+    assert all(Path(lib).stat().st_size > 0 for lib in libraries), "the host's library must stay untouched"
