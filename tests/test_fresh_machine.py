@@ -208,3 +208,90 @@ def test_make_succeeds_on_a_machine_without_harfbuzz_subset(tmp_path):
     assert (project / "dist" / "certificates" / "sample-2565-bkk" / "print-all.pdf").is_file()
     assert (project / "site" / "index.html").is_file()
     assert all(Path(lib).stat().st_size > 0 for lib in libraries), "the host's library must stay untouched"
+
+
+# --- the package list and its script --------------------------------------------------------------
+
+def test_system_packages_are_all_installed_here():
+    """make and .ci/run install them; this machine ran one of the two before the tests."""
+    if not shutil.which("dpkg-query"):
+        pytest.skip("not Debian or Ubuntu: tools/system-packages cannot check")
+    result = subprocess.run([str(SCRIPT), "--check", "build", "test"], capture_output=True, text=True)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def _as_unprivileged(command: list[str]) -> list[str]:
+    if os.geteuid() == 0:
+        return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    if shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode == 0:
+        pytest.skip("password-less sudo works here, so the script would really run apt-get")
+    return command
+
+
+def _readable_copy(text: str) -> tuple[Path, Path]:
+    """The script and a package list in a folder anyone can read: the unprivileged user may not be
+    able to read this checkout (or pytest's temporary folder)."""
+    folder = Path(tempfile.mkdtemp())
+    folder.chmod(0o755)
+    script = folder / "system-packages"
+    shutil.copy(SCRIPT, script)
+    script.chmod(0o755)
+    packages = folder / "system-packages.txt"
+    packages.write_text(text, encoding="utf-8")
+    packages.chmod(0o644)
+    return script, packages
+
+
+def test_without_root_or_sudo_make_stops_with_the_apt_get_line():
+    if not shutil.which("dpkg-query"):
+        pytest.skip("not Debian or Ubuntu")
+    script, packages = _readable_copy("libpango-1.0-0 build  # installed\n"
+                                      "osd-no-such-package build  # missing\n"
+                                      "osd-test-only test  # not asked for\n")
+    try:
+        result = subprocess.run(_as_unprivileged([str(script), "build"]), capture_output=True, text=True,
+                                env={**os.environ, "SYSTEM_PACKAGES_FILE": str(packages)})
+    finally:
+        shutil.rmtree(script.parent)
+    assert result.returncode == 1
+    assert result.stderr == ("system packages missing: osd-no-such-package; install them, then run make again: "
+                             "sudo apt-get install --no-install-recommends osd-no-such-package\n")
+
+
+def test_conditions_leave_out_packages_whose_command_or_module_exists(tmp_path):
+    packages = tmp_path / "system-packages.txt"
+    packages.write_text("osd-if-no-sh build unless-command=sh\n"
+                        "osd-if-no-json build unless-python-module=json\n"
+                        "osd-if-no-module build unless-python-module=osd_no_such_module\n", encoding="utf-8")
+    env = {**os.environ, "SYSTEM_PACKAGES_FILE": str(packages), "PYTHON": sys.executable}
+    result = subprocess.run([str(SCRIPT), "--check", "build"], capture_output=True, text=True, env=env)
+    assert result.returncode == 1 and "missing: osd-if-no-module;" in result.stderr
+    listed = subprocess.run([str(SCRIPT), "--list", "build"], capture_output=True, text=True, env=env, check=True)
+    assert listed.stdout.split() == ["osd-if-no-sh", "osd-if-no-json", "osd-if-no-module"]
+
+
+def test_a_bad_line_in_the_list_is_reported_with_its_line(tmp_path):
+    packages = tmp_path / "system-packages.txt"
+    packages.write_text("# comment\nlibpango-1.0-0 build\nchromium tests\n", encoding="utf-8")
+    result = subprocess.run([str(SCRIPT), "--check", "build"], capture_output=True, text=True,
+                            env={**os.environ, "SYSTEM_PACKAGES_FILE": str(packages)})
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{packages}:3: expected 'package build|test")
+
+
+def test_the_package_list_is_the_only_one():
+    """Makefile, .ci/run, the workflows and the README use system-packages.txt, never a copy
+    (a copy in the README is how libharfbuzz-subset0 went missing)."""
+    listed = subprocess.run([str(SCRIPT), "--list", "build", "test"], capture_output=True, text=True,
+                            check=True).stdout.split()
+    assert "libharfbuzz-subset0" in listed
+    users = [ROOT / "Makefile", ROOT / ".ci" / "run", *sorted((ROOT / ".github" / "workflows").glob("*.yml"))]
+    for path in users:
+        text = path.read_text(encoding="utf-8")
+        assert "tools/system-packages" in text, path.relative_to(ROOT)
+        copied = [name for name in listed if "-" in name and name in text]  # names that are not plain words
+        assert not copied, f"{path.relative_to(ROOT)} lists {copied}: call tools/system-packages instead"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "system-packages.txt" in readme and "tools/system-packages" in readme
+    typed = [line for line in readme.splitlines() if line.lstrip().startswith(("sudo apt-get install", "apt-get install"))]
+    assert typed == [], "README shows an apt-get line to copy: show tools/system-packages instead"
