@@ -62,7 +62,8 @@ HARMLESS_WEASYPRINT_WARNINGS = (
     # Without libharfbuzz-subset (or with HarfBuzz older than 4.1) WeasyPrint subsets embedded fonts
     # with fontTools instead. Both keep the same glyphs at the same ids, so the fonts, the text and
     # the pages are the same (checked with pdffonts, pdftotext and rendered pages in
-    # tests/test_fresh_machine.py); only the bytes of the embedded font differ.
+    # tests/test_fresh_machine.py). Only the font's header bytes differ, and fontTools dates them
+    # SOURCE_DATE_EPOCH or now: set SOURCE_DATE_EPOCH for byte-identical rebuilds on such a machine.
     re.compile(r'Using fontTools instead of HarfBuzz-Subset for font "[^"\n]*"\. This will be unsupported '
                r'in future versions of WeasyPrint\. Please install HarfBuzz-Subset >= 4\.1\.0 with your '
                r'package manager\.'),

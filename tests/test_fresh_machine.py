@@ -86,7 +86,7 @@ def _pages(path: Path, folder: Path) -> list[Image.Image]:
     # glyph edges by a fraction of a pixel at some resolutions although the outlines are the same.
     folder.mkdir(exist_ok=True)
     prefix = folder / path.stem
-    subprocess.run(["pdftocairo", "-png", "-gray", "-r", "150", str(path), str(prefix)], check=True)
+    subprocess.run(["pdftocairo", "-png", "-gray", "-r", "100", str(path), str(prefix)], check=True)
     return [Image.open(png).convert("L") for png in sorted(folder.glob(f"{path.stem}-*.png"))]
 
 
