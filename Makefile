@@ -1,23 +1,31 @@
 # `make` sets up .venv, installs everything and builds the sample course.
 # `make test` runs every test. See README.md.
+# Both first make sure the system packages in system-packages.txt are there (installing them as
+# root or with password-less sudo, else stopping with the apt-get line to run).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := tests/node_modules/.installed-stamp
 
-.PHONY: all build check site handouts certificates offline serve test test-fast bench clean golden
+# The tests (and the benchmarks, which use poppler) also need the "test" group.
+SYSTEM_GROUPS := build $(if $(filter test golden bench,$(MAKECMDGOALS)),test)
+
+.PHONY: all build check site handouts certificates offline serve test test-fast bench clean golden system-packages
 
 all: build
 
-$(STAMP): requirements.txt requirements-dev.txt
+system-packages:
+	@PYTHON="$(PYTHON)" tools/system-packages $(SYSTEM_GROUPS)
+
+$(STAMP): requirements.txt requirements-dev.txt | system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # axe-core (accessibility checks in browser tests) comes from npm, pinned in tests/package-lock.json.
-$(NODE_STAMP): tests/package.json tests/package-lock.json
+$(NODE_STAMP): tests/package.json tests/package-lock.json | system-packages
 	cd tests && npm ci --silent --no-audit --no-fund
 	touch $@
 

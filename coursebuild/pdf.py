@@ -4,7 +4,8 @@
   FontConfiguration goes to CSS() and write_pdf(), or WeasyPrint silently ignores @font-face and
   Thai prints as empty boxes.
 - WeasyPrint logs problems (missing image, unknown font, bad CSS) instead of failing: we collect
-  its warnings and raise ContentError naming the source file.
+  its warnings and raise ContentError naming the source file, except the few in
+  HARMLESS_WEASYPRINT_WARNINGS that change nothing in the PDF.
 - PDF metadata dates come from SOURCE_DATE_EPOCH (or the last commit), so the same input gives
   byte-identical files.
 """
@@ -14,6 +15,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import re
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,6 +55,21 @@ def source_date() -> dt.datetime:
         return dt.datetime(2022, 3, 11, tzinfo=dt.timezone.utc)
 
 
+# WeasyPrint warnings that change nothing in the printed output, so they are not build errors. Each
+# pattern must match a whole message (re.fullmatch), so a reworded message on another WeasyPrint
+# version fails the build until someone checks it again. Say why each one is harmless.
+HARMLESS_WEASYPRINT_WARNINGS = (
+    # Without libharfbuzz-subset (or with HarfBuzz older than 4.1) WeasyPrint subsets embedded fonts
+    # with fontTools instead. Both keep the same glyphs at the same ids, so the fonts, the text and
+    # the pages are the same (checked with pdffonts, pdftotext and rendered pages in
+    # tests/test_fresh_machine.py). Only the font's header bytes differ, and fontTools dates them
+    # SOURCE_DATE_EPOCH or now: set SOURCE_DATE_EPOCH for byte-identical rebuilds on such a machine.
+    re.compile(r'Using fontTools instead of HarfBuzz-Subset for font "[^"\n]*"\. This will be unsupported '
+               r'in future versions of WeasyPrint\. Please install HarfBuzz-Subset >= 4\.1\.0 with your '
+               r'package manager\.'),
+)
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -64,7 +81,10 @@ class _Collect(logging.Handler):
 
 @contextlib.contextmanager
 def strict_weasyprint(source: str) -> Iterator[None]:
-    """Turn any WeasyPrint warning raised inside the block into a ContentError about `source`."""
+    """Turn any WeasyPrint warning raised inside the block into a ContentError about `source`.
+
+    Warnings in HARMLESS_WEASYPRINT_WARNINGS are dropped.
+    """
     handler = _Collect()
     loggers = [logging.getLogger("weasyprint"), logging.getLogger("weasyprint.progress")]
     for logger in loggers:
@@ -74,10 +94,12 @@ def strict_weasyprint(source: str) -> Iterator[None]:
     finally:
         for logger in loggers:
             logger.removeHandler(handler)
-    if handler.messages:
+    messages = [message for message in handler.messages
+                if not any(pattern.fullmatch(message) for pattern in HARMLESS_WEASYPRINT_WARNINGS)]
+    if messages:
         raise ContentError([Problem(source, 0, 0, "print-warning", message,
                                     "fix the image path, font or CSS named here; the PDF was not written")
-                            for message in handler.messages])
+                            for message in messages])
 
 
 def write_pdf(html: str, base_url: str | Path, css: list[str], source: str, target: Path | None = None,
