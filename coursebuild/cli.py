@@ -177,9 +177,24 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _pin_build_date() -> None:
+    """One build date for everything this run makes, from the last commit unless given.
+
+    Our PDF metadata reads it through pdf.source_date(), but fontTools, which subsets fonts when
+    libharfbuzz-subset is missing, reads SOURCE_DATE_EPOCH itself, else stamps the current time
+    into every embedded font: then two builds of the same input would differ.
+    """
+    import os
+
+    from coursebuild.pdf import source_date
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(source_date().timestamp())))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
+    _pin_build_date()
     try:
         return args.func(args)
     except ContentError as exc:

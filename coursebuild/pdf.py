@@ -63,7 +63,7 @@ HARMLESS_WEASYPRINT_WARNINGS = (
     # with fontTools instead. Both keep the same glyphs at the same ids, so the fonts, the text and
     # the pages are the same (checked with pdffonts, pdftotext and rendered pages in
     # tests/test_fresh_machine.py). Only the font's header bytes differ, and fontTools dates them
-    # SOURCE_DATE_EPOCH or now: set SOURCE_DATE_EPOCH for byte-identical rebuilds on such a machine.
+    # SOURCE_DATE_EPOCH or now: cli.main pins SOURCE_DATE_EPOCH, so rebuilds stay byte-identical.
     re.compile(r'Using fontTools instead of HarfBuzz-Subset for font "[^"\n]*"\. This will be unsupported '
                r'in future versions of WeasyPrint\. Please install HarfBuzz-Subset >= 4\.1\.0 with your '
                r'package manager\.'),
