@@ -26,6 +26,10 @@ _SPECIAL = str.maketrans({"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{":
 
 
 def gift_escape(text: str) -> str:
+    """Backslash before every GIFT special character; `[` or `%` opening a text becomes an HTML
+    character reference, as Moodle would otherwise read `[plain]` as a format or `%50%` as a grade."""
+    if text[:1] in ("[", "%"):
+        text = f"&#{ord(text[0])};{text[1:]}"
     return text.translate(_SPECIAL)
 
 
