@@ -10,10 +10,11 @@ NODE_STAMP := tests/node_modules/.installed-stamp
 
 all: build
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-validator.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-validator.txt
 	touch $@
 
 # axe-core (accessibility checks in browser tests) comes from npm, pinned in tests/package-lock.json.
