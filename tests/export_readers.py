@@ -17,7 +17,6 @@ import tarfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
-
 # --- Moodle XML -----------------------------------------------------------------------------------
 
 @dataclass

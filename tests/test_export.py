@@ -294,10 +294,11 @@ def test_cdata_splits_its_own_end_marker():
 def test_markdown_html_becomes_well_formed_xml():
     from xml.etree import ElementTree
 
-    parent = append_html(ElementTree.Element("label"), 'ก&nbsp;<strong>ข</strong><br>ค <img src="x.svg" alt="ง"> &amp; จ')
+    fragment = 'ก&nbsp;<strong>ข</strong><br>ค <img src="x.svg" alt="ง"> &amp; จ'
+    parent = append_html(ElementTree.Element("label"), fragment)
     xml = ElementTree.tostring(parent, encoding="unicode")
     assert ElementTree.fromstring(xml).tag == "label"
-    assert html_events(inner_xml(parent)) == html_events('ก\u00a0<strong>ข</strong><br>ค <img src="x.svg" alt="ง"> &amp; จ')
+    assert html_events(inner_xml(parent)) == html_events(fragment.replace("&nbsp;", "\u00a0"))
 
 
 def test_a_multiple_answer_share_moodle_cannot_write_is_reported_at_its_line(tmp_path, capsys):

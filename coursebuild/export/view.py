@@ -7,7 +7,6 @@ here; each writer escapes them for its format.
 """
 from __future__ import annotations
 
-import mimetypes
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -35,7 +34,6 @@ FALSE_TEXTS = {"ผิด", "ไม่จริง", "ไม่ใช่", "fals
 @dataclass(frozen=True)
 class ExportImage:
     name: str  # ASCII file name inside an export: <module>_<question><suffix>
-    mime: str
     data: bytes
     alt: str
     published_url: str  # the same image on the course site (GIFT cannot carry files)
@@ -116,9 +114,8 @@ def export_image(course: Course, quiz: Quiz, question: Question) -> Optional[Exp
     suffix = path.suffix.lower()
     # LMS file stores and tar archives are happiest with ASCII names; ids are ASCII slugs.
     name = f"{quiz.module}_{question.id}{re.sub(r'[^a-z0-9.]', '', suffix)}"
-    mime = mimetypes.types_map.get(suffix, "application/octet-stream")
     published = urls.absolute(course.config.site_url, f"{IMAGE_DIR}/{quote(path.name)}")
-    return ExportImage(name, mime, path.read_bytes(), question.image.alt, published)
+    return ExportImage(name, path.read_bytes(), question.image.alt, published)
 
 
 def export_view(course: Course) -> list[ExportQuiz]:
