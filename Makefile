@@ -18,10 +18,11 @@ all: build
 system-packages:
 	@PYTHON="$(PYTHON)" tools/system-packages $(SYSTEM_GROUPS)
 
-$(STAMP): requirements.txt requirements-dev.txt | system-packages
+$(STAMP): requirements.txt requirements-dev.txt requirements-validator.txt | system-packages
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r requirements-validator.txt
 	touch $@
 
 # axe-core (accessibility checks in browser tests) comes from npm, pinned in tests/package-lock.json.

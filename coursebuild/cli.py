@@ -65,6 +65,12 @@ def _certificates(course, args: argparse.Namespace) -> list[str]:
                               skip_invalid=getattr(args, "skip_invalid", False))
 
 
+def _export(course, args: argparse.Namespace) -> list[str]:
+    from coursebuild.export.command import build_export
+
+    return build_export(course, args.format)
+
+
 def _run(args: argparse.Namespace, *steps) -> int:
     """Load and check once, then run each build step in order; each replaces its output atomically."""
     course = _load(args)
@@ -84,6 +90,10 @@ def cmd_handouts(args: argparse.Namespace) -> int:
 
 def cmd_certificates(args: argparse.Namespace) -> int:
     return _run(args, _certificates)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    return _run(args, _export)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -153,6 +163,14 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--skip-invalid", action="store_true",
                    help="issue certificates for valid rows and still report the invalid ones")
     p.set_defaults(func=cmd_certificates)
+
+    p = sub.add_parser("export", help="export the quizzes for Moodle (XML, GIFT) and Open edX (OLX) into dist/export/",
+                       description="Write every quiz as Moodle XML (dist/export/moodle/<module>.xml), GIFT "
+                                   "(dist/export/gift/<module>.txt) and an Open edX course archive "
+                                   "(dist/export/olx/<course-id>.tar.gz). README.md explains how to import them.")
+    p.add_argument("--format", action="append", choices=("moodle", "gift", "olx"),
+                   help="only this format (repeat for several; default: all three)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("build", help="everything: certificates, site and handouts")
     p.set_defaults(func=cmd_build)

@@ -16,6 +16,7 @@ from coursebuild.certificates.assembly import (
     UnsupportedWeasyPrint,
     check_weasyprint_version,
 )
+from coursebuild.certificates.badges import publish_badges, write_holder_badges
 from coursebuild.certificates.fit import check_fixed_lines, check_printable
 from coursebuild.certificates.html import (
     background_html,
@@ -216,12 +217,14 @@ def build_certificates(course, cohort_paths: list[Path], skip_invalid: bool = Fa
             dest = root / OUTPUT_DIR / plan.cohort.id
             tmp = stack.enter_context(staging_dir(dest))
             render_cohort(course, plan, tmp, workers)
+            write_holder_badges(course, plan, tmp)
             staged.append((plan, tmp, dest))
         for plan, tmp, dest in staged:
             save_cohort_state(plan)
             replace_dir(tmp, dest)
             write_public_data(root, plan.public)
             lines += report_lines(plan, dest, root)
+            lines += publish_badges(course, plan)
     reported = problems + row_problems
     if reported:
         lines += format_human(reported).rstrip("\n").split("\n")

@@ -138,6 +138,9 @@ def _type_schema(tp: Any, rules: Any) -> dict[str, Any]:
             # An unquoted whole number such as "id: 2565" is read as the text "2565", which fits.
             # ("pattern" applies only to strings and "minimum" only to numbers.)
             out = {"type": ["string", "integer"], "pattern": pattern, "minimum": 0}
+        elif all(re.match(pattern, text) for text in ("0", "2565", "-1", "1.5")):
+            # Free text with a length rule (short_name): any number typed unquoted is text too.
+            out = {"type": ["string", "number"], "pattern": pattern}
         if pattern in PATTERN_MESSAGES:
             out["patternErrorMessage"] = PATTERN_MESSAGES[pattern]
         return out

@@ -20,6 +20,7 @@ from coursebuild.source.yamlsource import Located
 # The home-screen label: Android cuts longer names with an ellipsis.
 SHORT_NAME_PATTERN = r"^\S(?:[^\n]{0,10}\S)?$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 def spec(title: str, description: str = "", **rules: Any) -> dict[str, Any]:
@@ -52,6 +53,9 @@ class CourseConfig:
         "ชื่อย่อหลักสูตร", "ชื่อใต้ไอคอนบนหน้าจอมือถือและบนไอคอน ไม่เกิน 12 ตัวอักษร เช่น อสด. "
         "ไม่ใส่ = ใช้คำในวงเล็บของชื่อหลักสูตร หรือรหัสหลักสูตร", pattern=SHORT_NAME_PATTERN))
     pass_mark: int = field(default=70, metadata=spec("เกณฑ์ผ่าน (ร้อยละ)", "ใช้กับทุกแบบทดสอบที่ไม่ได้กำหนดเอง", min=1, max=100))
+    contact_email: str = field(default="", metadata=spec(
+        "อีเมลติดต่อผู้จัด", "อีเมลของหน่วยงานผู้จัดที่เผยแพร่ได้ ใช้ใน Open Badges ของวุฒิบัตร "
+        "ไม่ใส่ = ไม่สร้าง Open Badges", pattern=EMAIL_PATTERN))
     thai_numerals: bool = field(default=False, metadata=spec("ใช้เลขไทย", "พิมพ์วันที่และเลขหน้าในเอกสารเป็นเลขไทย"))
     pages: list[str] = field(default_factory=list, metadata=spec("หน้าเพิ่มเติม", "ไฟล์ .md ใน course/ ที่แสดงต่อจากบทเรียน เช่น glossary.md"))
 
@@ -266,6 +270,7 @@ _PATTERN_HINTS = {
     SLUG_PATTERN: "use lower-case English letters, digits and '-', e.g. fake-news",
     r"^https?://.+/$": "write the full address ending in '/', e.g. https://example.org/course/",
     r"^https?://": "write the full address starting with https://",
+    EMAIL_PATTERN: "write one e-mail address of the organisers that may be published, e.g. contact@example.org",
 }
 
 

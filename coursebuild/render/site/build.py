@@ -20,6 +20,7 @@ from coursebuild.markup import (
     strip_admonitions,
 )
 from coursebuild.problems import ContentError, Problem
+from coursebuild.render.site.badges_page import write_badge_docs
 from coursebuild.render.site.offline import write_offline_files, write_progress_page
 from coursebuild.render.site.search import prepare_search_index
 from coursebuild.render.site.verify_page import write_verify_docs
@@ -203,6 +204,7 @@ def write_docs(course: Course, docs: Path, handouts: list[dict]) -> None:
     if handouts:
         (docs / "downloads.md").write_text(downloads_markdown(handouts), encoding="utf-8")
     write_verify_docs(course, docs)
+    write_badge_docs(course, docs)
     write_progress_page(course, docs)
     images = course.root / COURSE_DIR / IMAGE_DIR
     if images.is_dir():
