@@ -18,7 +18,14 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import build, copy_course
-from export_readers import html_events, inner_xml, read_gift, read_moodle, read_olx, text_content
+from export_readers import (
+    html_events,
+    inner_xml,
+    read_gift,
+    read_moodle,
+    read_olx,
+    text_content,
+)
 
 from coursebuild.checks import load_checked_course
 from coursebuild.export.gift import gift_escape

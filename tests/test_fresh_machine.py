@@ -23,10 +23,10 @@ import pytest
 from conftest import ROOT, copy_course
 from PIL import Image, ImageChops
 
-from coursebuild.render.print.handouts import build_handouts
-from coursebuild.source.load import load_course
 from coursebuild.pdf import HARMLESS_WEASYPRINT_WARNINGS, strict_weasyprint
 from coursebuild.problems import ContentError
+from coursebuild.render.print.handouts import build_handouts
+from coursebuild.source.load import load_course
 
 SCRIPT = ROOT / "tools" / "system-packages"
 WEASYPRINT = logging.getLogger("weasyprint")

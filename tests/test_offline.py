@@ -12,8 +12,8 @@ import pytest
 from conftest import build, copy_course
 from PIL import Image
 
+from coursebuild import icons
 from coursebuild.problems import ContentError
-from coursebuild.render.site import icons
 from coursebuild.render.site.offline import (
     BUDGET_BYTES,
     collect_precache,

@@ -33,6 +33,7 @@ from coursebuild import urls
 from coursebuild.certificates.plan import CohortPlan
 from coursebuild.certificates.verify import verify_url
 from coursebuild.certificates.wording import date_range
+from coursebuild.icons import icon_svg, rasterise
 from coursebuild.write import replace_dir, staging_dir
 
 PUBLIC_DIR = Path("dist") / "badges"  # `build.py site` publishes it as site/badges/
@@ -105,9 +106,7 @@ def criteria_narrative(course, plan: CohortPlan) -> str:
 
 
 def badge_image(course) -> bytes:
-    # The course's own app icon, drawn the same way as for the site (render/site/icons.py).
-    from coursebuild.render.site.icons import icon_svg, rasterise
-
+    """The course's own app icon, drawn as for the site (coursebuild/icons.py serves both)."""
     return rasterise(icon_svg(course), IMAGE_SIZE)
 
 
@@ -179,7 +178,9 @@ def json_bytes(data: dict) -> bytes:
 
 def write_holder_badges(course, plan: CohortPlan, out: Path) -> None:
     """Each trainee's baked badge into <out>/badges/<number>.png (out: the cohort's private folder)."""
-    from coursebuild.certificates.command import safe_file_name  # command imports this module
+    from coursebuild.certificates.command import (
+        safe_file_name,  # command imports this module
+    )
 
     badges = plan_badges(course, plan)
     if badges is None or not badges.holders:

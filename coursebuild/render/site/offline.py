@@ -29,9 +29,9 @@ from pathlib import Path
 import jinja2
 
 from coursebuild import urls
+from coursebuild.icons import short_name, write_icons
 from coursebuild.markup import engine_root
 from coursebuild.problems import ContentError, Problem
-from coursebuild.render.site.icons import short_name, write_icons
 from coursebuild.source.load import Course
 
 SERVICE_WORKER = "sw.js"
