@@ -63,7 +63,7 @@ def test_check_warns_and_strict_fails_on_an_unregistered_number(course_copy, cap
     assert main(["--root", str(course_copy), "check"]) == 0
     out = capsys.readouterr().out
     assert "warning[claim-unregistered]: the number '1599' is in no entry of course/claims.yml" in out
-    line = next(i for i, l in enumerate(text.split("\n"), 1) if "โทร 1441 ทันที" in l)
+    line = next(i for i, text_line in enumerate(text.split("\n"), 1) if "โทร 1441 ทันที" in text_line)
     assert f"quizzes/online-safety.yml:{line}:" in out
     assert main(["--root", str(course_copy), "check", "--strict"]) == 1
 
@@ -111,8 +111,8 @@ def test_claims_in_front_matter_and_quiz_fields_are_placed_exactly(course_copy):
     lesson = course_copy / "course" / "modules" / "digital-law.md"
     lesson.write_text(lesson.read_text(encoding="utf-8").replace(
         "  - โทษจำคุกไม่เกิน 5 ปี", "  - โทษจำคุกไม่เกิน 7 ปี", 1), encoding="utf-8")
-    line = next(i for i, l in enumerate(lesson.read_text(encoding="utf-8").split("\n"), 1)
-                if "จำคุกไม่เกิน 7 ปี" in l)
+    line = next(i for i, text in enumerate(lesson.read_text(encoding="utf-8").split("\n"), 1)
+                if "จำคุกไม่เกิน 7 ปี" in text)
     found = _claims(course_copy)
     assert ("claim-unregistered", "course/modules/digital-law.md", line, 21, "7") in found
 

@@ -67,7 +67,7 @@ def test_a_duration_that_differs_from_the_time_box_is_reported_at_both_numbers(c
     lesson = course_copy / "course" / "modules" / "digital-law.md"
     _edit(lesson, "duration: 90", "duration: 100")
     text = lesson.read_text(encoding="utf-8")
-    line = next(i for i, l in enumerate(text.split("\n"), 1) if "**เวลา 90 นาที:**" in l)
+    line = next(i for i, text_line in enumerate(text.split("\n"), 1) if "**เวลา 90 นาที:**" in text_line)
     problems = check_time_boxes(_course(course_copy))
     assert [(p.code, p.line, p.column) for p in problems] == [
         ("time-box-mismatch", line, text.split("\n")[line - 1].index("90") + 1),  # the total
@@ -85,8 +85,8 @@ def test_a_course_shorter_than_the_requirement_fails_check(course_copy, capsys):
           "แบบทดสอบ 10 นาที")
     assert build(course_copy, "check") == 1
     out = capsys.readouterr().out
-    line = next(i for i, l in enumerate((course_copy / "course" / "course.yml").read_text(encoding="utf-8")
-                                        .split("\n"), 1) if "min_hours" in l)
+    config = (course_copy / "course" / "course.yml").read_text(encoding="utf-8")
+    line = next(i for i, text in enumerate(config.split("\n"), 1) if "min_hours" in text)
     assert (f"course/course.yml:{line}:14: error[course-too-short]: the modules' durations add up to 17 hours "
             "30 minutes, less than the 18 hours the curriculum requires") in out
 
@@ -121,7 +121,7 @@ def test_certificates_refuse_hours_other_than_the_courses(tmp_path, capsys, elig
     assert build(project, "certificates") == 1
     out = capsys.readouterr().out
     key = next(iter(eligibility)) if "course_hours" in eligibility else "min_hours"
-    line = next(i for i, l in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if f"{key}:" in l)
+    line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if f"{key}:" in text)
     assert re.search(rf"roster/sample-2565-bkk/cohort.yml:{line}:\d+: error\[cohort-course-hours\]: {message}", out)
     assert not (project / "dist" / "certificates").exists()  # nothing written
 
