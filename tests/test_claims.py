@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from coursebuild.checks import load_checked_course
 from coursebuild.checks.claims import check_claims, find_claims
 from coursebuild.checks.prose import course_prose
 from coursebuild.cli import main
@@ -123,3 +126,67 @@ def test_the_prose_checked_covers_every_page_and_quiz():
     assert {"course/index.md", "course/glossary.md", "course/trainers.md"} <= paths
     assert {f"course/modules/{m.id}.md" for m in course.modules} <= paths
     assert {q.path for q in course.quizzes.values()} <= paths
+
+
+# --- whatever an editor types into the registers, check answers with problems ----------------------
+
+VALID_CLAIMS = """claims:
+  - id: hotline-1441
+    claim: "สายด่วน 1441"
+    kind: phone
+    module: fake-news
+    total_minutes: 90
+    parts_minutes: [30, 60]
+    match: ["1441", "โทร 1441"]
+    where: [course/modules/fake-news.md]
+    source: {fact_sheet: "Fake news and online crime", checked: 2026-11-30}
+"""
+VALID_TERMS = """terms:
+  - term: แอป
+    group: app
+    misspellings: [แอพ]
+    synonyms: [App]
+words: [ติ๊กต็อก]
+"""
+PIECES = st.sampled_from(["\n", "\n  ", "  - ", "- ", ": ", "[", "]", "{", "}", ",", "'", '"', "#", "&a ", "*a",
+                          "id: ", "match: ", "where: ", "kind: ", "app", "source: ", "term: ", "misspellings: ",
+                          "words: ", "1441", "-1", "2026-11-30", "~", "ก", "่", "\u200b", "../../etc/passwd",
+                          "course/index.md", "ThaiD", "\t", "\x00", "!!binary ", "? ", "|", ">"])
+
+
+@st.composite
+def mutated(draw, text: str):
+    lines = text.split("\n")
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, len(lines) - 1))
+        edit = draw(st.sampled_from(["delete", "duplicate", "indent", "insert", "truncate"]))
+        if edit == "delete" and len(lines) > 1:
+            del lines[i]
+        elif edit == "duplicate":
+            lines.insert(i, lines[i])
+        elif edit == "indent":
+            lines[i] = "  " + lines[i]
+        elif edit == "insert":
+            at = draw(st.integers(0, len(lines[i])))
+            lines[i] = lines[i][:at] + "".join(draw(st.lists(PIECES, max_size=4))) + lines[i][at:]
+        else:
+            lines[i] = lines[i][:draw(st.integers(0, len(lines[i])))]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def register_course(tmp_path_factory):
+    from conftest import copy_course
+
+    return copy_course("minimal", tmp_path_factory.mktemp("registers"))
+
+
+@pytest.mark.slow
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(claims=mutated(VALID_CLAIMS), terms=mutated(VALID_TERMS))
+def test_any_register_text_gives_problems_never_an_exception(register_course, claims, terms):
+    (register_course / "course" / "claims.yml").write_text(claims, encoding="utf-8")
+    (register_course / "course" / "terms.yml").write_text(terms, encoding="utf-8")
+    course, problems = load_checked_course(register_course, strict=True)
+    for p in problems:
+        assert p.path and p.line >= 0 and p.column >= 0 and p.code and p.message

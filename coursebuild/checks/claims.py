@@ -153,12 +153,16 @@ def check_register(course: Course, claims: Claims) -> list[Problem]:
     files = {relpath(p, course.root): p for p in course.content_files if p.name != "course.yml"}
     texts: dict[str, str] = {}
 
+    root = course.root.resolve()
+
     def text_of(rel: str) -> str | None:
+        """The file's text; None if it is missing, unreadable or outside the project."""
         if rel not in texts:
-            path = files.get(rel) or course.root / rel
+            path = (files.get(rel) or root / rel).resolve()
             try:
-                texts[rel] = path.read_text(encoding="utf-8").replace("\r\n", "\n") if path.is_file() else None
-            except (OSError, UnicodeDecodeError):
+                path.relative_to(root)
+                texts[rel] = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+            except (ValueError, OSError, UnicodeDecodeError):
                 texts[rel] = None
         return texts[rel]
 
