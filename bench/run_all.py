@@ -11,6 +11,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHES = [
+    ("check", ["check.py"]),
     ("site", ["site.py"]),
     ("search", ["search.py"]),
     ("offline", ["offline.py"]),

@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from coursebuild.problems import ContentError
+from coursebuild.problems import ContentError, as_errors
 from coursebuild.report import FORMATS, format_human
 
 
@@ -31,11 +31,12 @@ def _load(args: argparse.Namespace):
 def cmd_check(args: argparse.Namespace) -> int:
     from coursebuild.checks import load_checked_course
 
-    _, problems = load_checked_course(_root(args))
+    _, problems = load_checked_course(_root(args), strict=args.strict)
     if args.external:
         from coursebuild.editor.external_links import check_external_links
 
-        problems += check_external_links(_root(args))
+        external = check_external_links(_root(args))
+        problems += as_errors(external) if args.strict else external
     sys.stdout.write(FORMATS[args.format](problems))
     return 1 if any(p.is_error for p in problems) else 0
 
@@ -148,6 +149,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="human (default), github (pull-request annotations) or json")
     p.add_argument("--external", action="store_true",
                    help="also check external links over the network (never by default)")
+    p.add_argument("--strict", action="store_true",
+                   help="treat warnings (spellings, unregistered claims, quiz wording) as errors, e.g. before publishing")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("site", help="build the trainee site into site/ (replaced only on success)")

@@ -4,6 +4,7 @@ Checks return lists of `Problem`; nothing here prints. One reporter (`report.py`
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,11 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+
+def as_errors(problems: list[Problem]) -> list[Problem]:
+    """Every warning made an error: `check --strict`, e.g. before a course is published."""
+    return [p if p.is_error else dataclasses.replace(p, severity="error") for p in problems]
 
 
 class ContentError(Exception):

@@ -98,7 +98,7 @@ def write_roster(folder: Path, rows: list[list[str]], encoding: str = "utf-8-sig
     return path
 
 
-def row(no: int, prefix: str, first: str, last: str, hours="6", score="80", village="บ้านหนองบัว") -> list[str]:
+def row(no: int, prefix: str, first: str, last: str, hours="18", score="80", village="บ้านหนองบัว") -> list[str]:
     return [str(no), prefix, first, last, "ขอนแก่น", "เมืองขอนแก่น", "นาดี", village, hours, score]
 
 
@@ -340,7 +340,7 @@ def test_csv_encodings_are_detected(project, encoding):
     loaded = load_cohort(folder, project, "osd-village", False)
     assert loaded.problems == [] and loaded.row_problems == []
     names = [(t.full_name, t.hours, t.score) for t in loaded.cohort.trainees]
-    assert names == [("นางสาวน้ำผึ้ง กุ้งนาง", 6.0, 80.0), ("เด็กชายฤทธิ์ พฤกษ์ชาติ", 5.5, 72.0)]
+    assert names == [("นางสาวน้ำผึ้ง กุ้งนาง", 18.0, 80.0), ("เด็กชายฤทธิ์ พฤกษ์ชาติ", 5.5, 72.0)]
 
 
 def test_xlsx_roster_with_english_headers(project):

@@ -58,7 +58,26 @@ EXPECTED = [
     ("quiz-unknown-module", "quizzes/retired.yml", 1, 9),
     ("yaml-syntax", "quizzes/timing.yml", 6, 22),
     ("missing-field", "quizzes/typos.yml", 4, 5),
+    # Warnings and errors of the terms, claims, quiz-wording and learning-time checks.
+    ("claims-duplicate-id", "course/claims.yml", 10, 9),
+    ("claims-match-not-found", "course/claims.yml", 13, 13),
+    ("claims-where-missing", "course/claims.yml", 14, 13),
+    ("claims-where-stale", "course/claims.yml", 14, 40),
+    ("claims-no-source", "course/claims.yml", 15, 13),
+    ("claims-duration-mismatch", "course/claims.yml", 21, 20),  # 45 minutes, the module says 30
+    ("course-too-short", "course/course.yml", 20, 14),  # 2 hours of the required 18
+    ("time-box-mismatch", "course/modules/links.md", 21, 33),  # 20 minutes once the break is left out
+    ("term-misspelling", "course/modules/typos.md", 14, 5),  # ดิจิตอล
+    ("terms-marker", "course/modules/typos.md", 14, 13),  # allow marker never ended
+    ("claim-unregistered", "course/modules/typos.md", 15, 15),  # 1111 (1441 is registered)
+    ("terms-duplicate", "course/terms.yml", 8, 20),
+    ("terms-word", "course/terms.yml", 10, 5),
+    ("quiz-negated-statement", "quizzes/basics.yml", 24, 28),
 ]
+
+
+WARNINGS = {"claims-match-not-found", "claims-where-missing", "claims-where-stale", "claims-duration-mismatch",
+            "term-misspelling", "terms-marker", "claim-unregistered", "quiz-negated-statement"}
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +96,7 @@ def test_each_planted_problem_is_reported_at_its_position(broken_problems, code,
 def test_broken_fixture_reports_nothing_unexpected(broken_problems):
     assert sorted((p.code, p.path, p.line, p.column) for p in broken_problems) == sorted(EXPECTED)
     assert all(p.message and p.hint for p in broken_problems)
+    assert {p.code for p in broken_problems if not p.is_error} == WARNINGS
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -88,7 +108,9 @@ def test_check_on_broken_course_exits_1_with_summary_and_no_traceback():
     result = _run("--root", str(BROKEN), "check")
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
-    assert result.stdout.rstrip().splitlines()[-1] == f"{len(EXPECTED)} errors in 10 files"
+    warnings = sum(code in WARNINGS for code, *_ in EXPECTED)
+    assert result.stdout.rstrip().splitlines()[-1] == (
+        f"{len(EXPECTED) - warnings} errors and {warnings} warnings in 12 files")
     assert "quizzes/typos.yml:4:5: error[missing-field]:" in result.stdout
 
 

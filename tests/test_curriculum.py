@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from coursebuild.checks import load_checked_course
+from coursebuild.checks.claims import check_claims
+from coursebuild.checks.learning_time import check_claimed_durations, check_time_boxes
 from coursebuild.markup import admonition_blocks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +24,7 @@ def course():
 
 def test_course_is_the_nine_modules_of_at_least_18_hours(course):
     assert len(course.modules) == 9
-    assert sum(m.meta.duration for m in course.modules) >= 18 * 60
+    assert sum(m.meta.duration for m in course.modules) >= course.config.requirements.min_hours * 60
 
 
 @pytest.mark.parametrize("index", range(9))
@@ -41,30 +43,43 @@ def test_module_meets_the_minimums(course, index):
     assert len({q.type for q in quiz.data.questions}) >= 2, f"{module.id}: mix question types"
 
 
-def _all_text(course) -> str:
-    texts = [p.read_text(encoding="utf-8") for p in course.content_files if p.suffix in (".md", ".yml")]
-    return "\n".join(texts)
-
-
-def test_every_hotline_is_in_the_fact_sheet(course):
-    """A wrong hotline number sends a scam victim to the wrong place; only sourced ones may appear."""
+def test_every_claim_is_registered_with_a_source_that_exists(course):
+    """A wrong hotline number sends a scam victim to the wrong place: every number, domain, law and
+    app name of the course is in course/claims.yml (check_claims finds none outside it, see
+    tests/test_claims.py for the warning on a new one), and each entry's fact-sheet section exists."""
+    assert course.claims is not None
+    assert check_claims(course) == []
     if not FACTS.is_file():
         pytest.skip("shared/facts-th.md is not beside the checkout")
     facts = FACTS.read_text(encoding="utf-8")
-    numbers = set(re.findall(r"(?<![\d.,/-])1\d{3}(?![\d.,/-])", _all_text(course)))
-    unsourced = {n for n in numbers if n not in facts and not (2400 <= int(n) <= 2599)}  # พ.ศ. years aside
-    assert not unsourced, f"hotline-like numbers not in the fact sheet: {sorted(unsourced)}"
+    sections = set(re.findall(r"^## (.+?)\s*$", facts, re.M))
+    for claim in course.claims.claims:
+        source = claim.data.source
+        assert source.fact_sheet or source.url or source.course, claim.data.id
+        if source.fact_sheet:
+            assert source.fact_sheet in sections, f"{claim.data.id}: no section '{source.fact_sheet}' in facts-th.md"
 
 
-def test_every_web_address_is_sourced(course):
-    """Each domain named in the course is in the fact sheet or is an official (.go.th) page cited as a reference."""
+def test_every_phone_number_and_domain_claim_is_in_the_fact_sheet(course):
+    """Hotlines and web addresses come from the fact sheet (or a cited official page), never from memory."""
     if not FACTS.is_file():
         pytest.skip("shared/facts-th.md is not beside the checkout")
     facts = FACTS.read_text(encoding="utf-8").lower()
     cited = {re.sub(r"^https?://(www\.)?", "", r.url).split("/")[0].lower()
              for m in course.modules for r in m.meta.references}
-    domains = {d.lower() for d in re.findall(r"(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:go\.th|com|org|net|th))",
-                                             _all_text(course), flags=re.I)}
-    domains -= {"example.org", "osd-course.example.org"}
-    unsourced = {d for d in domains if d not in facts and not (d.endswith(".go.th") and d in cited)}
-    assert not unsourced, f"domains neither in the fact sheet nor cited official pages: {sorted(unsourced)}"
+    for claim in course.claims.claims:
+        if claim.data.kind == "phone":
+            for number in (re.findall(r"\d{3,}", m.text) for m in claim.match):
+                assert all(n in facts for n in number), f"{claim.data.id}: {number} not in the fact sheet"
+        if claim.data.kind in ("domain", "url", "phone", "app"):
+            for match in claim.match:
+                for domain in re.findall(r"(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:go\.th|or\.th|com|org|net|th))",
+                                         match.text.lower()):
+                    assert domain in facts or domain in cited, f"{claim.data.id}: {domain} is unsourced"
+
+
+def test_learning_time_adds_up_to_what_the_curriculum_requires(course):
+    requirements = course.config.requirements
+    assert requirements is not None and requirements.min_hours == 18
+    assert sum(m.meta.duration for m in course.modules) >= requirements.min_hours * 60
+    assert check_time_boxes(course) == [] and check_claimed_durations(course) == []

@@ -42,5 +42,7 @@ def test_github_format_puts_each_problem_on_its_line():
 
 def test_json_format_is_machine_readable():
     data = json.loads((GOLDEN / FORMATS["json"]).read_text(encoding="utf-8"))
-    assert data["errors"] == len(data["problems"]) and data["warnings"] == 0
+    severities = [p["severity"] for p in data["problems"]]
+    assert (data["errors"], data["warnings"]) == (severities.count("error"), severities.count("warning"))
+    assert data["warnings"] and data["errors"] + data["warnings"] == len(data["problems"])
     assert set(data["problems"][0]) == {"path", "line", "column", "severity", "code", "message", "hint"}

@@ -122,6 +122,9 @@ def content_files(root: Path) -> list[tuple[Path, type, str]]:
         else:
             out.append((path, model.PageMeta, "page.schema.json"))
     out += [(path, model.QuizFile, "quiz.schema.json") for path in sorted((root / "quizzes").glob("*.y*ml"))]
+    for name, cls in (("terms", model.TermsFile), ("claims", model.ClaimsFile)):
+        if (root / "course" / f"{name}.yml").is_file():
+            out.append((root / "course" / f"{name}.yml", cls, f"{name}.schema.json"))
     cohort = _cohort_class()
     if cohort is not None:
         out += [(path, cohort, "cohort.schema.json") for path in sorted(root.glob("roster/*/cohort.yml"))]
@@ -136,6 +139,10 @@ def _prepare(name: str, tree):
     """What the loader does before convert(): cohort.yml dates become ISO text, as the schema says."""
     if name == "cohort.schema.json" and tree is not None:
         from coursebuild.certificates.cohort_config import dates_as_text
+
+        return dates_as_text(tree)
+    if name == "claims.schema.json" and tree is not None:  # checked: 2026-11-30 is ISO text, as for cohorts
+        from coursebuild.source.claims import dates_as_text
 
         return dates_as_text(tree)
     return tree
@@ -180,7 +187,8 @@ def test_fixtures_hold_files_both_accept_and_both_reject():
 # --- mutations of valid documents ---------------------------------------------------------------
 
 MODELS = {"course.schema.json": model.CourseConfig, "module.schema.json": model.ModuleMeta,
-          "quiz.schema.json": model.QuizFile}
+          "quiz.schema.json": model.QuizFile, "terms.schema.json": model.TermsFile,
+          "claims.schema.json": model.ClaimsFile}
 if _cohort_class() is not None:
     MODELS["cohort.schema.json"] = _cohort_class()
 VALID = {name: [tree.plain() for p, c, n in FILES if n == name and (tree := _tree(p, n)[0]) is not None
@@ -212,11 +220,13 @@ VALUES = st.sampled_from([
     "ftp://x", "ข่าว", "BKK1", "bkk1", "2022-03-11", "2022-3-11", "single", "multiple", "true_false", "choose", 0, 1, 50, 100, 101, -1, 1440, 1441, 2565, 1.5,
     True, False, [], ["x"], ["a", "b"], [1], [None], [{}], {}, {"text": "ใช่", "correct": True},
     {"title": "t", "url": "https://a.org"}, {"name": "กระทรวง"}, {"src": "a.svg", "alt": "รูป"},
-    dt.date(2022, 3, 11),
+    dt.date(2022, 3, 11), "phone", "unverified", {"min_hours": 18}, {"term": "แอป", "misspellings": ["แอพ"]},
+    {"fact_sheet": "Law"}, {"course": "x", "url": "ftp://x"},
 ])
 KEYS = st.sampled_from(["id", "title", "module", "questions", "choices", "text", "correct", "type", "prompt",
                         "explanation", "image", "pass_mark", "duration", "objectives", "url", "colour", "Title",
-                        "code", "end_date", "min_hours", "signature"])
+                        "code", "end_date", "min_hours", "signature", "requirements", "term", "misspellings",
+                        "words", "match", "where", "kind", "source", "total_minutes", "parts_minutes"])
 
 
 def _slots(data: Any) -> list[tuple[Any, Any]]:
@@ -300,7 +310,8 @@ MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$", re.M)
 
 
 def test_editors_yaml_files_name_an_existing_schema():
-    files = [PROJECT / "course" / "course.yml", *sorted((PROJECT / "quizzes").glob("*.yml"))]
+    files = [PROJECT / "course" / "course.yml", PROJECT / "course" / "terms.yml", PROJECT / "course" / "claims.yml",
+             *sorted((PROJECT / "quizzes").glob("*.yml"))]
     files += sorted(PROJECT.glob("roster/*/cohort.yml"))
     assert len(files) > 1
     for path in files:
@@ -308,7 +319,8 @@ def test_editors_yaml_files_name_an_existing_schema():
         assert match, f"{path.relative_to(PROJECT)} has no '# yaml-language-server: $schema=' line"
         target = (path.parent / match.group(1)).resolve()
         assert target.parent == PROJECT / SCHEMA_DIR and target.is_file(), f"{path}: {match.group(1)}"
-        expected = {"course.yml": "course.schema.json", "cohort.yml": "cohort.schema.json"}.get(path.name,
+        expected = {"course.yml": "course.schema.json", "cohort.yml": "cohort.schema.json",
+                    "terms.yml": "terms.schema.json", "claims.yml": "claims.schema.json"}.get(path.name,
                                                                                             "quiz.schema.json")
         assert target.name == expected
         json.loads(target.read_text(encoding="utf-8"))

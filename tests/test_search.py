@@ -93,28 +93,50 @@ def test_spelling_groups_and_words_load_from_the_course_file():
     assert "ติ๊กต็อก" in words.words
 
 
-def test_mistakes_in_the_spellings_file_point_at_their_line(tmp_path):
+def test_search_groups_are_derived_from_the_terms_file_as_its_header_says(tmp_path):
     (tmp_path / "course").mkdir()
-    (tmp_path / "course" / "search-variants.yml").write_text(
-        "variants:\n"
-        "  แอป: [แอพ]\n"
-        "  แอปพลิเคชัน: [แอพ, แอป พลิเคชัน]\n"
-        "  ดิจิทัล: [ดิจิทัล]\n"
-        "word:\n"
-        "  - x\n"
+    (tmp_path / "course" / "terms.yml").write_text(
+        "terms:\n"
+        "  - term: แอป\n"
+        "    group: app\n"
+        "    misspellings: [แอพ]\n"
+        "  - term: แอปพลิเคชัน\n"
+        "    group: app\n"
+        "    misspellings: [แอพพลิเคชั่น]\n"
+        "  - term: ThaID\n"
+        "    misspellings: [ThaiD, Thai ID]\n"  # same letters to search, and a space: lint-only
+        "    synonyms: [ไทยดี]\n"
+        "  - term: ดิจิทัล\n"  # no other spelling: nothing for search
+        "words: [ติ๊กต็อก]\n", encoding="utf-8")
+    words, problems = load_search_words(tmp_path)
+    assert problems == []
+    assert [(g.spelling, g.variants) for g in words.groups] == [
+        ("แอป", ("แอปพลิเคชัน", "แอพ", "แอพพลิเคชั่น")), ("ThaID", ("ไทยดี",))]
+    assert words.words == {"ติ๊กต็อก"}
+
+
+def test_mistakes_in_the_terms_file_point_at_their_line(tmp_path):
+    (tmp_path / "course").mkdir()
+    (tmp_path / "course" / "terms.yml").write_text(
+        "terms:\n"
+        "  - term: แอป\n"
+        "    misspellings: [แอพ]\n"
+        "  - term: แอปพลิเคชัน\n"
+        "    misspellings: [แอพ]\n"
+        "  - term: LINE\n"
+        "  - term: line\n"
+        "    synonym: [ไลน์]\n"
         "words:\n"
         "  - ThaiD\n", encoding="utf-8")
     words, problems = load_search_words(tmp_path)
     found = {(p.line, p.code) for p in problems}
-    assert found == {(3, "search-variants-duplicate"), (3, "search-variants-value"), (4, "search-variants-value"),
-                     (5, "search-variants-key"), (8, "search-variants-value")}
-    assert all(p.path == "course/search-variants.yml" for p in problems)
-    assert [g.spelling for g in words.groups] == ["แอป"]
+    assert found == {(5, "terms-duplicate"), (7, "terms-duplicate"), (8, "unknown-field"), (10, "terms-word")}
+    assert all(p.path == "course/terms.yml" for p in problems)
 
 
 def test_build_cuts_the_index_and_puts_spellings_in_the_query_script(tmp_path):
     root = copy_course("minimal", tmp_path)
-    (root / "course" / "search-variants.yml").write_text("variants:\n  แอป: [แอพ]\n", encoding="utf-8")
+    (root / "course" / "terms.yml").write_text("terms:\n  - term: แอป\n    misspellings: [แอพ]\n", encoding="utf-8")
     assert build(root, "site") == 0
     index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
     docs = {d["location"]: d for d in index["docs"]}

@@ -24,11 +24,11 @@ SCREENSHOT_DIR = Path(os.environ["SEARCH_SCREENSHOTS"]) if os.environ.get("SEARC
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
-    """{"ours": url, "stock": url}: the minimal course with the repo's search-variants.yml."""
+    """{"ours": url, "stock": url}: the minimal course with the repo's terms.yml (its search spellings)."""
     urls, servers = {}, []
     for name, builder in (("ours", build_ours), ("stock", build_stock)):
         root = copy_course("minimal", tmp_path_factory.mktemp(f"search-{name}"))
-        shutil.copy(ROOT / "course" / "search-variants.yml", root / "course" / "search-variants.yml")
+        shutil.copy(ROOT / "course" / "terms.yml", root / "course" / "terms.yml")
         server = StaticServer(root / "site")
         builder(root, server.url)
         urls[name], urls[name + "-root"] = server.url, root

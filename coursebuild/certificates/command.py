@@ -48,6 +48,7 @@ from coursebuild.certificates.verify import (
     verify_url,
     write_public_data,
 )
+from coursebuild.checks.learning_time import check_cohort_hours
 from coursebuild.problems import ContentError, Problem, relpath
 from coursebuild.report import format_human
 from coursebuild.write import replace_dir, staging_dir
@@ -196,6 +197,7 @@ def build_certificates(course, cohort_paths: list[Path], skip_invalid: bool = Fa
         row_problems += item.row_problems
         if item.cohort is not None:
             problems += check_fixed_lines(course, item.cohort)
+            problems += check_cohort_hours(course, item.cohort)
             row_problems += check_printable(item.cohort)
             cohorts.append(item.cohort)
     errors = [p for p in problems if p.is_error]

@@ -7,33 +7,43 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from coursebuild.checks.claims import check_claims
+from coursebuild.checks.learning_time import (
+    check_claimed_durations,
+    check_course_total,
+    check_time_boxes,
+)
 from coursebuild.checks.links import check_links, check_quiz_images
 from coursebuild.checks.notes import check_trainer_notes_closed
+from coursebuild.checks.prose import course_prose
+from coursebuild.checks.quiz_quality import check_quiz_quality
+from coursebuild.checks.terms import check_terms
 from coursebuild.checks.text import check_texts
-from coursebuild.problems import Problem
+from coursebuild.problems import Problem, as_errors
 from coursebuild.source.load import Course
-
-
-def check_search_words(course: Course) -> list[Problem]:
-    """course/search-variants.yml is content too: report its mistakes in `check`, not only at build."""
-    from coursebuild.render.site.search import load_search_words
-
-    return load_search_words(course.root)[1]
 
 
 def check_course(course: Course) -> list[Problem]:
     """Every check that needs the whole course loaded."""
+    prose = course_prose(course)  # read once: the terms, claims and quiz checks share it
     return [*check_texts(course), *check_links(course), *check_quiz_images(course),
-            *check_trainer_notes_closed(course), *check_search_words(course)]
+            *check_trainer_notes_closed(course), *check_terms(course, prose), *check_claims(course, prose),
+            *check_quiz_quality(course, prose), *check_time_boxes(course), *check_course_total(course),
+            *check_claimed_durations(course)]
 
 
-def load_checked_course(root: Path) -> tuple[Course | None, list[Problem]]:
-    """Load and check everything. The course is returned only when no error was found."""
+def load_checked_course(root: Path, strict: bool = False) -> tuple[Course | None, list[Problem]]:
+    """Load and check everything. The course is returned only when no error was found.
+
+    `strict` makes every warning an error (`check --strict`), e.g. before publishing.
+    """
     from coursebuild.source.load import load_course
 
     course, problems = load_course(root)
     if course is not None:
         problems += check_course(course)
+    if strict:
+        problems = as_errors(problems)
     if any(p.is_error for p in problems):
         return None, problems
     return course, problems

@@ -56,6 +56,10 @@ SCHEMA_FILES = [
                "ข้อมูลระหว่างบรรทัด --- สองบรรทัดที่ต้นไฟล์", lambda: model.PageMeta),
     SchemaFile("quiz.schema.json", "แบบทดสอบท้ายบท (quizzes/<รหัส>.yml)",
                "คำถาม ตัวเลือก และเฉลยของแบบทดสอบหนึ่งบทเรียน", lambda: model.QuizFile),
+    SchemaFile("terms.schema.json", "คำมาตรฐานของหลักสูตร (course/terms.yml)",
+               "ตัวสะกดที่บทเรียนใช้ ตัวสะกดผิดที่ระบบตรวจเตือน และคำที่ช่องค้นหาใช้แทนกันได้", lambda: model.TermsFile),
+    SchemaFile("claims.schema.json", "ทะเบียนข้อกล่าวอ้าง (course/claims.yml)",
+               "ข้อเท็จจริงทุกข้อของหลักสูตร ปรากฏที่ใด และมาจากแหล่งใด", lambda: model.ClaimsFile),
     SchemaFile("cohort.schema.json", "ข้อมูลรุ่นการอบรม (roster/<รุ่น>/cohort.yml)",
                "วันที่ สถานที่ และผู้ลงนามวุฒิบัตรของการอบรมหนึ่งรุ่น", _cohort_model),
 ]
@@ -134,7 +138,10 @@ def _type_schema(tp: Any, rules: Any) -> dict[str, Any]:
             # Not empty and not only spaces; numbers are text too (see the module docstring).
             return {"type": ["string", "number"], "pattern": r"\S", "patternErrorMessage": _EMPTY_MESSAGE}
         out = {"type": "string", "pattern": pattern}
-        if re.match(pattern, "0") and re.match(pattern, "2565") and not re.match(pattern, "-1"):
+        if all(re.match(pattern, n) for n in ("0", "2565", "-1", "1.5")):
+            # Any short number typed without quotes ("short_name: 2565") is read as text that fits.
+            out = {"type": ["string", "number"], "pattern": pattern}
+        elif re.match(pattern, "0") and re.match(pattern, "2565") and not re.match(pattern, "-1"):
             # An unquoted whole number such as "id: 2565" is read as the text "2565", which fits.
             # ("pattern" applies only to strings and "minimum" only to numbers.)
             out = {"type": ["string", "integer"], "pattern": pattern, "minimum": 0}

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursebuild.problems import Problem, relpath
+from coursebuild.source.claims import Claims, load_claims
 from coursebuild.source.model import (
     CourseConfig,
     ModuleMeta,
@@ -17,6 +18,7 @@ from coursebuild.source.model import (
     QuizFile,
     convert,
 )
+from coursebuild.source.terms import Terms, load_terms
 from coursebuild.source.yamlsource import Located, load_yaml
 
 COURSE_DIR = "course"
@@ -38,6 +40,8 @@ class Page:
     body: str
     body_line: int  # line of the file where the body starts (1-based)
     title: str
+    # The front matter as parsed, so checks can point into its fields (the terms and claims checks).
+    front_matter: Located | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class Quiz:
     path: str
     source: Path
     pass_mark: int  # percent, resolved against the course default
+    tree: Located | None = field(default=None, compare=False, repr=False)  # as parsed, for positions
 
     @property
     def module(self) -> str:
@@ -71,6 +76,8 @@ class Course:
     quizzes: dict[str, Quiz]  # by module id
     pages: list[Page]  # extra pages in course.yml order
     content_files: list[Path] = field(default_factory=list)  # every source file, for text checks
+    terms: Terms | None = None  # course/terms.yml, when the course has one
+    claims: Claims | None = None  # course/claims.yml, when the course has one
 
     @property
     def course_dir(self) -> Path:
@@ -122,7 +129,7 @@ def load_page(path: Path, root: Path, meta_cls: type) -> tuple[Page | None, obje
     if meta is None:
         return None, None, problems
     name = path.relative_to(root / COURSE_DIR).as_posix()
-    return Page(path, rel, name, body, body_line, meta.title), meta, problems
+    return Page(path, rel, name, body, body_line, meta.title, tree), meta, problems
 
 
 def load_course(root: Path) -> tuple[Course | None, list[Problem]]:
@@ -210,9 +217,13 @@ def load_course(root: Path) -> tuple[Course | None, list[Problem]]:
     quizzes, quiz_files, sub = load_quizzes(root, config, set(seen))
     problems += sub
     content_files += quiz_files
+    terms, sub = load_terms(root)
+    problems += sub
+    claims, sub = load_claims(root)
+    problems += sub
     if home is None:
         return None, problems
-    return Course(root, config, home, modules, quizzes, pages, content_files), problems
+    return Course(root, config, home, modules, quizzes, pages, content_files, terms, claims), problems
 
 
 def load_quizzes(root: Path, config: CourseConfig, module_ids: set[str]) -> tuple[dict[str, Quiz], list[Path], list[Problem]]:
@@ -251,7 +262,7 @@ def load_quizzes(root: Path, config: CourseConfig, module_ids: set[str]) -> tupl
                                     "keep one quiz per module"))
             continue
         problems += check_quiz_rules(data, rel)
-        quizzes[data.module] = Quiz(data, rel, path, data.pass_mark or config.pass_mark)
+        quizzes[data.module] = Quiz(data, rel, path, data.pass_mark or config.pass_mark, tree)
     return quizzes, files, problems
 
 

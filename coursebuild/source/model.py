@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 import types
 import typing
@@ -36,6 +37,15 @@ def internal() -> Any:
 # --- course.yml ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Requirements:
+    """What the curriculum demands of the whole course; `check` holds the course to it."""
+
+    min_hours: Optional[int] = field(default=None, metadata=spec(
+        "ชั่วโมงเรียนขั้นต่ำ", "เวลาเรียนรวมของทุกบท (duration) ต้องไม่น้อยกว่านี้ เวลาพักไม่นับเป็นเวลาเรียน "
+        "เช่น หลักสูตรการเข้าใจดิจิทัลกำหนด 18 ชั่วโมง", min=1, max=1000))
+
+
+@dataclass(frozen=True)
 class Organiser:
     name: str = field(metadata=spec("ชื่อหน่วยงาน", "ชื่อเต็มของหน่วยงานผู้จัด"))
     short_name: str = field(default="", metadata=spec("ชื่อย่อ", "เช่น พม. หรือ ดีอีเอส"))
@@ -58,6 +68,8 @@ class CourseConfig:
         "ไม่ใส่ = ไม่สร้าง Open Badges", pattern=EMAIL_PATTERN))
     thai_numerals: bool = field(default=False, metadata=spec("ใช้เลขไทย", "พิมพ์วันที่และเลขหน้าในเอกสารเป็นเลขไทย"))
     pages: list[str] = field(default_factory=list, metadata=spec("หน้าเพิ่มเติม", "ไฟล์ .md ใน course/ ที่แสดงต่อจากบทเรียน เช่น glossary.md"))
+    requirements: Optional[Requirements] = field(default=None, metadata=spec(
+        "ข้อกำหนดของหลักสูตร", "สิ่งที่หลักสูตรต้นแบบกำหนด เช่น ชั่วโมงเรียนขั้นต่ำ (min_hours)"))
 
 
 # --- module front matter ------------------------------------------------------------------------
@@ -123,6 +135,73 @@ class QuizFile:
     pass_mark: Optional[int] = field(default=None, metadata=spec("เกณฑ์ผ่าน (ร้อยละ)", "ไม่ใส่ = ใช้ของหลักสูตร", min=1, max=100))
 
 
+# --- course/terms.yml: canonical spellings (the terms linter and search) --------------------------
+
+@dataclass(frozen=True)
+class Term:
+    term: str = field(metadata=spec("ตัวสะกดที่บทเรียนใช้", "ตามราชบัณฑิตยสถาน หรือตามที่แบรนด์สะกดเอง เช่น แอป ThaID"))
+    group: str = field(default="", metadata=spec(
+        "กลุ่มคำ", "คำที่อยู่กลุ่มเดียวกันค้นหาเป็นคำเดียวกัน เช่น แอป กับ แอปพลิเคชัน คำแรกของกลุ่มเป็นคำหลัก"))
+    misspellings: list[str] = field(default_factory=list, metadata=spec(
+        "ตัวสะกดผิด", "ระบบตรวจเตือนเมื่อพบ และช่องค้นหาพบคำหลักเมื่อผู้เรียนพิมพ์ตัวสะกดนี้"))
+    synonyms: list[str] = field(default_factory=list, metadata=spec(
+        "คำที่ใช้แทนได้", "ไม่ผิด ระบบตรวจไม่เตือน ช่องค้นหาพบคำหลักด้วยคำนี้ เช่น Facebook"))
+    note: str = field(default="", metadata=spec("หมายเหตุ", "เหตุผล สำหรับบรรณาธิการและผู้ตรวจ"))
+    line: int = internal()
+    column: int = internal()
+
+
+@dataclass(frozen=True)
+class TermsFile:
+    terms: list[Term] = field(metadata=spec("คำมาตรฐาน", "หนึ่งรายการต่อหนึ่งตัวสะกดที่บทเรียนใช้", min_items=1))
+    words: list[str] = field(default_factory=list, metadata=spec(
+        "คำที่ตัวตัดคำต้องรู้จัก", "คำภาษาไทยที่ช่องค้นหาตัดผิด เช่น คำยืมใหม่ ๆ เขียนด้วยอักษรไทยเท่านั้น"))
+
+
+# --- course/claims.yml: the register of every concrete claim ------------------------------------
+
+ClaimKind = Literal["phone", "law", "penalty", "agency", "app", "domain", "url", "date", "figure", "duration",
+                    "document", "rule", "course", "example"]
+
+
+@dataclass(frozen=True)
+class ClaimSource:
+    """One of: a fact-sheet section, a public page, or what in this repository decides it."""
+
+    fact_sheet: str = field(default="", metadata=spec("หัวข้อใน facts-th.md", "ชื่อหัวข้อของเอกสารข้อเท็จจริง"))
+    url: str = field(default="", metadata=spec("หน้าเว็บต้นทาง", "ขึ้นต้นด้วย https://", pattern=r"^https?://"))
+    course: str = field(default="", metadata=spec("สิ่งที่กำหนดในหลักสูตรนี้", "เช่น course/course.yml `pass_mark`"))
+    checked: str = field(default="", metadata=spec("วันที่ตรวจ", "YYYY-MM-DD หรือ unverified ถ้ายังไม่ได้เปิดดูหน้าต้นทาง"))
+    note: str = field(default="", metadata=spec("หมายเหตุ"))
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str = field(metadata=spec("รหัสข้อกล่าวอ้าง", "คงที่ อักษรอังกฤษตัวเล็ก ตัวเลข และ - เช่น hotline-1441", pattern=SLUG_PATTERN))
+    claim: str = field(metadata=spec("ข้อกล่าวอ้าง", "หนึ่งประโยค ใช้ถ้อยคำของหลักสูตร"))
+    kind: ClaimKind = field(metadata=spec("ชนิด", "phone law penalty agency app domain url date figure duration "
+                                                  "document rule course หรือ example"))
+    match: list[str] = field(metadata=spec(
+        "ข้อความที่ปรากฏ", "ข้อความตรงตัวตามที่เขียนในบทเรียน ตัวเลข โดเมน หรือชื่อแอปที่อยู่ในข้อความนี้ถือว่าลงทะเบียนแล้ว",
+        min_items=1))
+    where: list[str] = field(metadata=spec("ไฟล์ที่ปรากฏ", "path จากโฟลเดอร์โครงการ เช่น course/index.md", min_items=1))
+    source: ClaimSource = field(metadata=spec("แหล่งที่มา", "fact_sheet หรือ url หรือ course"))
+    module: str = field(default="", metadata=spec(
+        "บทเรียน", "เฉพาะ kind: duration ของบทเรียนหนึ่งบท: รหัสบทเรียน", pattern=SLUG_PATTERN))
+    total_minutes: Optional[int] = field(default=None, metadata=spec(
+        "เวลาเรียนของบท (นาที)", "ต้องเท่ากับ duration ของบท", min=1, max=1440))
+    parts_minutes: list[int] = field(default_factory=list, metadata=spec(
+        "เวลาแต่ละส่วนในบันทึกวิทยากร (นาที)", "ตามลำดับในบันทึกวิทยากร ไม่รวมเวลาพัก"))
+    note: str = field(default="", metadata=spec("หมายเหตุ", "สิ่งที่ผู้ตรวจควรรู้"))
+    line: int = internal()
+    column: int = internal()
+
+
+@dataclass(frozen=True)
+class ClaimsFile:
+    claims: list[Claim] = field(metadata=spec("ข้อกล่าวอ้าง", "หนึ่งรายการต่อหนึ่งข้อเท็จจริง", min_items=1))
+
+
 # --- conversion: Located YAML -> dataclass, collecting problems --------------------------------
 
 _TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
@@ -136,6 +215,7 @@ def is_required(f: dataclasses.Field) -> bool:
     return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
 
 
+@functools.lru_cache(maxsize=None)  # typing.get_type_hints is slow, and convert() asks for every field of every item
 def resolve_type(cls: type, f: dataclasses.Field) -> Any:
     return typing.get_type_hints(cls)[f.name]
 

@@ -44,8 +44,12 @@ TRICKY = [
     ("นางสาว", "กัลยาณมิตรศรีสวัสดิ์วัฒนาพร",
      "เจริญรุ่งเรืองพิพัฒน์มงคลชัยศรีสุวรรณ"),  # very long: printed smaller
 ]
-# (row index, hours, score) of trainees who are not eligible: too few hours, low score, no score.
-INELIGIBLE = {41: (3, 85), 95: (6, 48), 163: (5, None)}
+# Every other trainee attended the whole course: 18 hours of learning time, as cohort.yml's
+# course_hours (the modules' durations added up; breaks are no learning time).
+COURSE_HOURS = 18
+# (row index, hours, score) of trainees who are not eligible: too few hours (half the course),
+# low score, no score.
+INELIGIBLE = {41: (9, 85), 95: (COURSE_HOURS, 48), 163: (COURSE_HOURS, None)}
 
 
 def make_trainees(n: int, seed: int = 2565, tricky: bool = True) -> list[list[str]]:
@@ -67,7 +71,7 @@ def make_trainees(n: int, seed: int = 2565, tricky: bool = True) -> list[list[st
             prefix = rng.choice(["เด็กชาย", "ด.ช."] if male else ["เด็กหญิง", "ด.ญ."])
         else:
             prefix = "นาย" if male else rng.choice(["นางสาว", "น.ส.", "นาง"])
-        hours, score = 6, rng.randint(62, 100)
+        hours, score = COURSE_HOURS, rng.randint(62, 100)
         if tricky and i in INELIGIBLE:
             hours, score = INELIGIBLE[i]
         p = PROVINCES[province]

@@ -10,25 +10,23 @@ compounds than PyThaiNLP's: ICU reads อาสา|สมัคร and รู้
 and รู้เท่าทัน. So the index is cut as ICU cuts, mended with newmm (see ThaiSegmenter), and the
 query script (theme/assets/thai-search.js) rebuilds each query from the index's own tokens.
 
-The course file course/search-variants.yml adds words the cutter reads wrongly (เอกสารประกอบ) and
-the everyday spellings trainees type (แอพ, ดิจิตอล); the spellings are inlined into the query
-script, so the page fetches nothing more.
+The course file course/terms.yml adds words the cutter reads wrongly (เอกสารประกอบ) and the
+everyday spellings trainees type (แอพ, ดิจิตอล); the spellings are inlined into the query script,
+so the page fetches nothing more.
 """
 from __future__ import annotations
 
 import functools
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from coursebuild.problems import ContentError, Problem
-from coursebuild.source.load import COURSE_DIR, Course
-from coursebuild.source.yamlsource import Located, load_yaml
+from coursebuild.source.load import Course
+from coursebuild.source.terms import load_terms
 
 ZWSP = "\u200b"
-VARIANTS_FILE = "search-variants.yml"
 SCRIPT = "assets/thai-search.js"
 # thai-search.js holds this placeholder; the build puts the course's spelling groups there.
 SCRIPT_MARKER = "/*osd-search-variants*/[]"
@@ -36,7 +34,6 @@ SCRIPT_MARKER = "/*osd-search-variants*/[]"
 # Thai letters, vowels and marks: what ICU cuts with its dictionary (not Thai digits or ฿).
 _THAI = "\u0e01-\u0e3a\u0e40-\u0e4e"
 _THAI_RUN = re.compile(f"[{_THAI}]+")
-_THAI_WORD = re.compile(f"^[{_THAI}]+$")
 # A Thai letter touching a Latin letter or digit ("1ก้าว", "แอปThaiD"): two tokens, not one.
 _OTHER = "A-Za-z0-9\u0e50-\u0e59"
 _SCRIPT_CHANGE = re.compile(f"(?<=[{_THAI}])(?=[{_OTHER}])|(?<=[{_OTHER}])(?=[{_THAI}])")
@@ -58,108 +55,23 @@ class SpellingGroup:
 
 @dataclass(frozen=True)
 class SearchWords:
-    """Course additions to search: known words and spelling groups (course/search-variants.yml)."""
+    """Course additions to search: known words and spelling groups (from course/terms.yml)."""
 
     words: frozenset[str] = frozenset()
     groups: tuple[SpellingGroup, ...] = ()
 
 
 def load_search_words(root: Path) -> tuple[SearchWords, list[Problem]]:
-    """Read course/search-variants.yml. A missing file means no additions."""
-    rel = f"{COURSE_DIR}/{VARIANTS_FILE}"
-    path = root / rel
-    if not path.is_file():
-        return SearchWords(), []
-    tree, problems = load_yaml(path.read_text(encoding="utf-8"), rel)
-    if tree is None or tree.value is None:
+    """The course's search words and spelling groups, from course/terms.yml (no file: no additions).
+
+    terms.yml is also the terms linter's list, so search and the linter never disagree; the groups
+    are derived from it as its header describes (source/terms.py).
+    """
+    terms, problems = load_terms(root)
+    if terms is None:
         return SearchWords(), problems
-    if not isinstance(tree.value, dict):
-        return SearchWords(), problems + [Problem(
-            rel, tree.line, tree.column, "search-variants-shape",
-            "the file must be a mapping with 'variants:' and 'words:'", "see the comment at the top of the file")]
-    for key, item in tree.value.items():
-        if key not in ("variants", "words"):
-            problems.append(Problem(rel, item.key_line, item.key_column, "search-variants-key",
-                                    f"unknown key '{key}'", "use 'variants:' or 'words:'"))
-    words = _read_words(tree.value.get("words"), rel, problems)
-    groups = _read_groups(tree.value.get("variants"), rel, problems)
-    return SearchWords(frozenset(words), tuple(groups)), problems
-
-
-def _text(item: Located, rel: str, problems: list[Problem], what: str) -> str | None:
-    value = item.value
-    if not isinstance(value, str) or not value.strip():
-        problems.append(Problem(rel, item.line, item.column, "search-variants-value",
-                                f"{what} must be a word, not {value!r}", "write the word as plain text"))
-        return None
-    value = unicodedata.normalize("NFC", value.strip())
-    if any(ch.isspace() for ch in value):
-        problems.append(Problem(rel, item.line, item.column, "search-variants-value",
-                                f"{what} '{value}' has a space in it",
-                                "list single words; a search for two words already finds pages with both"))
-        return None
-    return value
-
-
-def _read_words(node: Located | None, rel: str, problems: list[Problem]) -> list[str]:
-    if node is None or node.value is None:
-        return []
-    if not isinstance(node.value, list):
-        problems.append(Problem(rel, node.line, node.column, "search-variants-shape",
-                                "'words:' must be a list", "write one word per line, starting with '- '"))
-        return []
-    words = []
-    for item in node.value:
-        word = _text(item, rel, problems, "a word")
-        if word is None:
-            continue
-        if not _THAI_WORD.match(word):
-            problems.append(Problem(rel, item.line, item.column, "search-variants-value",
-                                    f"'{word}' is not written in Thai letters only",
-                                    "'words:' teaches the Thai word cutter; Latin words need no entry"))
-            continue
-        words.append(word)
-    return words
-
-
-def _read_groups(node: Located | None, rel: str, problems: list[Problem]) -> list[SpellingGroup]:
-    if node is None or node.value is None:
-        return []
-    if not isinstance(node.value, dict):
-        problems.append(Problem(rel, node.line, node.column, "search-variants-shape",
-                                "'variants:' must map a lesson spelling to the spellings trainees type",
-                                "e.g.  แอป: [แอพ]"))
-        return []
-    seen: dict[str, str] = {}
-    groups = []
-    for spelling, item in node.value.items():
-        spelling = unicodedata.normalize("NFC", spelling.strip())
-        values = item.value if isinstance(item.value, list) else [item]
-        variants = []
-        for value in values:
-            variant = _text(value, rel, problems, "a spelling")
-            if variant is None:
-                continue
-            if variant.casefold() == spelling.casefold():
-                problems.append(Problem(rel, value.line, value.column, "search-variants-value",
-                                        f"'{variant}' is the lesson spelling itself", "remove it from the list"))
-                continue
-            if variant.casefold() in seen:
-                problems.append(Problem(rel, value.line, value.column, "search-variants-duplicate",
-                                        f"'{variant}' is listed for both '{seen[variant.casefold()]}' and '{spelling}'",
-                                        "a typed spelling can lead to one lesson spelling only"))
-                continue
-            seen[variant.casefold()] = spelling
-            variants.append(variant)
-        if spelling.casefold() in seen:
-            problems.append(Problem(rel, item.key_line, item.key_column, "search-variants-duplicate",
-                                    f"'{spelling}' is already listed as a spelling of '{seen[spelling.casefold()]}'",
-                                    "put all spellings of one word in one entry"))
-            continue
-        seen[spelling.casefold()] = spelling
-        if variants:
-            groups.append(SpellingGroup(spelling, tuple(variants)))
-    return groups
+    groups = tuple(SpellingGroup(key, variants) for key, variants in terms.search_groups())
+    return SearchWords(frozenset(terms.words), groups), problems
 
 
 @functools.lru_cache(maxsize=4)
