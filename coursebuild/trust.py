@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from coursebuild.problems import Problem
+
 # --- the allow-list -----------------------------------------------------------------------------
 
 # What Python-Markdown and our extensions produce, plus harmless inline text tags editors might
@@ -142,6 +144,21 @@ def find_symlinks(folder: Path) -> list[Path]:
             if path.is_symlink():
                 found.append(path)
     return sorted(found)
+
+
+def symlink_problems(root: Path, folders: list[Path]) -> list[Problem]:
+    """A `symlink` problem for every symbolic link in (or as) one of `folders`."""
+    problems = []
+    for folder in folders:
+        for link in find_symlinks(folder):
+            try:
+                rel = link.relative_to(root).as_posix()
+            except ValueError:
+                rel = link.as_posix()
+            problems.append(Problem(rel, 0, 0, "symlink",
+                                    "a symbolic link in a content folder: the build would read or publish what it points at",
+                                    "replace the link with a copy of the real file (or delete it)"))
+    return problems
 
 
 # --- cleaning -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from coursebuild.checks.links import check_links, check_quiz_images
 from coursebuild.checks.notes import check_trainer_notes_closed
+from coursebuild.checks.safety import check_addresses, check_content_html, check_symlinks
 from coursebuild.checks.text import check_texts
 from coursebuild.problems import Problem
 from coursebuild.source.load import Course
@@ -24,7 +25,8 @@ def check_search_words(course: Course) -> list[Problem]:
 def check_course(course: Course) -> list[Problem]:
     """Every check that needs the whole course loaded."""
     return [*check_texts(course), *check_links(course), *check_quiz_images(course),
-            *check_trainer_notes_closed(course), *check_search_words(course)]
+            *check_trainer_notes_closed(course), *check_search_words(course),
+            *check_content_html(course), *check_addresses(course), *check_symlinks(course)]
 
 
 def load_checked_course(root: Path) -> tuple[Course | None, list[Problem]]:
