@@ -185,9 +185,10 @@ def downloads_markdown(course: Course, entries: list[dict], blocks: TrustedBlock
     return "".join(parts)
 
 
-def _text(value: str) -> str:
-    """A title for the engine's own templates, which print it as HTML: escaped here."""
-    return str(escape(value))
+def _text(value: str) -> Markup:
+    """A title for the engine's own templates, which print titles as HTML: escaped here, and
+    marked as such so that the few places that escape again (`| e`) leave it alone."""
+    return escape(value)
 
 
 def site_nav(course: Course, has_downloads: bool = False) -> list:
