@@ -419,3 +419,21 @@ def test_markdown_text_renders_to_exactly_the_text():
         import html as html_module
 
         assert html_module.unescape(inner) == text
+
+
+def test_certificate_rendering_reads_only_the_cohort_images_it_names(tmp_path):
+    from coursebuild.certificates.html import readable_files
+    from coursebuild.certificates.pool import Job, render_job
+    from coursebuild.certificates.roster import load_cohort
+
+    root = copy_course("repo", tmp_path)
+    course, _ = load_course(root)
+    cohort = load_cohort(root / "roster" / "sample-2565-bkk", root, course.config.id, False).cohort
+    allowed = readable_files(root, cohort)
+    assert str(cohort.folder / "signature-1.svg") in allowed and str(cohort.folder) not in allowed
+    base = cohort.folder.as_uri() + "/"
+    page = '<html><body style="font-family: Sarabun"><section><p>x</p><img src="{}" alt=""></section></body></html>'
+    assert render_job(Job("", base, page.format("signature-1.svg"), allowed=allowed, source="t")).problems == []
+    for src in ["trainees.csv", "numbers.csv", "file:///etc/passwd", "http://127.0.0.1:9/x.png"]:
+        result = render_job(Job("", base, page.format(src), allowed=allowed, source="t"))
+        assert result.part is None and any("refused" in p.message for p in result.problems), src
