@@ -137,8 +137,18 @@ def render_markdown(root: Path, text: str, source: str | None = None, *, sanitis
 @functools.lru_cache(maxsize=512)
 def _render_raw(root: Path, text: str) -> str:
     """Uncleaned, for checks; cached because several checks read the same page."""
+    md = _raw_converter(root)
+    try:
+        return md.convert(text)
+    finally:
+        md.reset()
+
+
+@functools.lru_cache(maxsize=4)
+def _raw_converter(root: Path) -> markdown.Markdown:
+    # One converter, reset after each use: making one costs more than converting a quiz field.
     names, configs = markdown_extensions(root)
-    return markdown.Markdown(extensions=names, extension_configs=configs).convert(text)
+    return markdown.Markdown(extensions=names, extension_configs=configs)
 
 
 def render_inline(root: Path, text: str, source: str | None = None) -> Markup:

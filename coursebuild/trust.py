@@ -98,7 +98,7 @@ def content_path(source: str, target: str) -> str | None:
     path = unquote(urlsplit(target).path)
     if not path:
         return source  # "#anchor" or "?q": this same file
-    if path.startswith("/") or "\\" in path or "\0" in path:
+    if path.startswith("/") or "\\" in path:
         return None
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
     if joined.split("/", 1)[0] not in CONTENT_ROOTS:

@@ -299,7 +299,8 @@ def test_normal_pages_run_under_the_policy_without_a_single_violation(minimal_si
     phone.goto(url + "modules/first-steps/")
     phone.locator('label[for="__search"]').first.click()
     phone.keyboard.type("ข่าวปลอม")
-    phone.wait_for_function("() => document.querySelectorAll('.md-search-result__link').length > 0")
+    phone.wait_for_function("() => document.querySelectorAll('.md-search-result__link').length > 0",
+                            timeout=60_000)  # slow on a busy machine: the index loads on demand
     assert [m for m in messages if "Content Security Policy" in m or "Refused" in m] == []
 
 

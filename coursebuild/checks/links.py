@@ -107,11 +107,16 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+def is_outside(src: str, source: str) -> bool:
+    """An image address that is not a file of the content: another host, a scheme, or a path out."""
+    return bool(urlsplit(src).scheme) or src.startswith("//") or trust.content_path(source, src) is None
+
+
 def check_quiz_images(course: Course) -> list[Problem]:
     problems: list[Problem] = []
     for quiz in course.quizzes.values():
         for q in quiz.data.questions:
-            if q.image and (trust.url_problem(q.image.src, "src", quiz.path) or urlsplit(q.image.src).scheme):
+            if q.image and is_outside(q.image.src, quiz.path):
                 problems.append(Problem(quiz.path, q.line, q.column, "path-outside",
                                         f"question {q.id}: image '{q.image.src}' is not a file of the course",
                                         "save the image in course/images/ and write ../course/images/name.svg"))

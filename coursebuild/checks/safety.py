@@ -38,6 +38,14 @@ class _Locator:
         return self.first_line + start, 1
 
 
+def _markup(root: Path, text: str) -> str:
+    """The HTML `text` renders to, uncleaned. Without '<', ']' or '{' Markdown can only make tags
+    and attributes of its own (paragraphs, emphasis, lists), so most quiz fields skip rendering."""
+    if not any(c in text for c in "<]{"):
+        return ""
+    return render_markdown(root, text, sanitise=False)
+
+
 def _report(fragment: str, source: str, locator: _Locator, start: int = 0) -> list[Problem]:
     problems = []
     for item in trust.dropped(fragment, source):
@@ -63,15 +71,14 @@ def check_content_html(course: Course) -> list[Problem]:
     for module in course.modules:
         locator = _Locator(_read_lines(module.page.source), 1)
         for text in [*module.meta.objectives, *module.meta.key_points]:
-            problems += _report(render_markdown(root, text, sanitise=False), module.page.path, locator)
+            problems += _report(_markup(root, text), module.page.path, locator)
     for quiz in course.quizzes.values():
         locator = _Locator(_read_lines(quiz.source), 1)
         for q in quiz.data.questions:
             texts = [q.prompt, q.explanation, *(c.text for c in q.choices), *(c.feedback for c in q.choices)]
             for text in texts:
                 if text:
-                    problems += _report(render_markdown(root, text, sanitise=False), quiz.path, locator,
-                                        max(q.line - 1, 0))
+                    problems += _report(_markup(root, text), quiz.path, locator, max(q.line - 1, 0))
     return problems
 
 
