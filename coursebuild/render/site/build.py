@@ -93,22 +93,29 @@ def render_quiz_html(course: Course, quiz: Quiz, image_prefix: str) -> str:
 def module_markdown(course: Course, module: Module, number: int, blocks: TrustedBlocks) -> str:
     meta = module.meta
     quiz = course.quizzes.get(module.id)
-    source = module.page.path
     title = f"{number}. {meta.title}"
     parts = [front_matter(title), f"# {markdown_text(title)}\n", blocks.add(render_block(
-        course, "module-head.html", module_id=module.id, duration=format_duration(meta.duration),
-        questions=len(quiz.data.questions) if quiz else 0,
-        objectives=[render_inline(course.root, o, source) for o in meta.objectives]))]
+        course, "module-facts.html", module_id=module.id, duration=format_duration(meta.duration),
+        questions=len(quiz.data.questions) if quiz else 0))]
+    # Objectives and key points stay Markdown in the page, so that the engine resolves their links
+    # like the lesson's; each is kept to one line, so that it cannot end the list it is in.
+    parts.append('!!! objectives "วัตถุประสงค์การเรียนรู้"\n\n    เมื่อเรียนจบบทนี้ ผู้เรียนจะสามารถ\n\n')
+    parts += [f"    - {_one_line(o)}\n" for o in meta.objectives]
+    parts.append("\n")
     parts.append(strip_admonitions(module.page.body, "trainer").strip() + "\n\n")
     if meta.key_points:
-        parts.append("## ประเด็นสำคัญ {#key-points}\n")
-        parts.append(blocks.add(render_block(course, "key-points.html",
-                                             points=[render_inline(course.root, k, source) for k in meta.key_points])))
+        parts.append("## ประเด็นสำคัญ {#key-points}\n\n")
+        parts += [f"- {_one_line(k)}\n" for k in meta.key_points]
+        parts.append("\n")
     if meta.references:
         parts.append("## แหล่งอ้างอิง {#references}\n")
         parts.append(blocks.add(render_block(course, "references.html", references=meta.references)))
     parts.append(blocks.add(next_steps_html(course, module)))
     return "".join(parts)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def next_steps_html(course: Course, module: Module) -> Markup:
