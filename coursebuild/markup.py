@@ -1,5 +1,6 @@
 """Markdown as the course uses it: one set of extensions (read from mkdocs.yml) for the site,
-the checks and print, Thai-friendly heading anchors, and trainer-note removal."""
+the checks and print, cleaned by the content allow-list (SafeContent, rules in trust.py),
+Thai-friendly heading anchors, plain-text titles (markdown_text), and trainer-note removal."""
 from __future__ import annotations
 
 import functools

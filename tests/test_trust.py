@@ -206,6 +206,7 @@ def hostile_course(tmp_path: Path):
     for markdown, *_ in LESSON_ATTACKS:
         if "roster" not in markdown:  # MkDocs refuses those links itself; print is tested below
             append(root, LESSON, "\n" + markdown)
+    append(root, LESSON, "\nคำในนโยบาย 'osd-script-hashes' เป็นแค่ข้อความ")  # must not break the policy step
     for old, new, *_ in QUIZ_ATTACKS:
         path = root / QUIZ
         path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
@@ -290,7 +291,9 @@ NORMAL_PAGES = ["", "modules/first-steps/", "modules/fake-news/", "quiz/first-st
 def test_normal_pages_run_under_the_policy_without_a_single_violation(minimal_site, phone):
     root, url = minimal_site
     for page in (root / "site").rglob("*.html"):
-        assert page.read_text(encoding="utf-8").count('http-equiv="Content-Security-Policy"') == 1, page
+        text = page.read_text(encoding="utf-8")
+        assert text.count('http-equiv="Content-Security-Policy"') == 1 and "'sha256-" in text, page
+    assert not (root / "site" / "preview").exists()  # the live-reload script is the preview's only
     messages: list[str] = []
     phone.on("console", lambda m: messages.append(m.text))
     phone.on("pageerror", lambda e: messages.append(str(e)))
