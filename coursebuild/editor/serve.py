@@ -30,13 +30,13 @@ LIVERELOAD_SCRIPT = LIVERELOAD_PATH + ".js"
 WATCHED = ["course", "quizzes", "theme", "mkdocs.yml"]
 POLL_SECONDS = 0.5
 
-def livereload_script(build: int) -> Markup:
-    return Markup('<script src="{}" data-poll="{}" data-build="{}"></script>').format(
-        LIVERELOAD_SCRIPT, LIVERELOAD_PATH, build)
+def livereload_script(build: int, root: Path = PROJECT_ROOT) -> Markup:
+    return Markup(template_env(root, "preview").get_template("reload-tag.html").render(
+        script=LIVERELOAD_SCRIPT, poll=LIVERELOAD_PATH, build=build).strip())
 
 
-def inject(page: str, build: int) -> str:
-    script = str(livereload_script(build))  # plain text: str + Markup would escape the page
+def inject(page: str, build: int, root: Path = PROJECT_ROOT) -> str:
+    script = str(livereload_script(build, root))  # plain text: str + Markup would escape the page
     index = page.lower().rfind("</body>")
     return page[:index] + script + page[index:] if index >= 0 else page + script
 
@@ -46,7 +46,7 @@ def error_page(problems: list[Problem], build: int, root: Path = PROJECT_ROOT) -
     rows = [{"where": f"{p.path}:{p.line}:{p.column}" if p.line else p.path, "severity": p.severity,
              "code": p.code, "message": p.message, "hint": p.hint} for p in sort_problems(problems)]
     return template_env(root, "preview").get_template("error.html").render(
-        problems=rows, summary=summary(problems), reload_script=livereload_script(build))
+        problems=rows, summary=summary(problems), reload_script=livereload_script(build, root))
 
 
 def snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
@@ -181,7 +181,7 @@ class PreviewServer:
                         return
                     if page is not None:
                         text = page.read_text(encoding="utf-8")
-                        self._send(200, "text/html; charset=utf-8", inject(text, build).encode("utf-8"))
+                        self._send(200, "text/html; charset=utf-8", inject(text, build, server.root).encode("utf-8"))
                         return
                 super().do_GET()
 
