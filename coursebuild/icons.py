@@ -14,10 +14,10 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
-from coursebuild.markup import engine_root
 from coursebuild.pdf import sarabun_dir
 from coursebuild.problems import ContentError, Problem
 from coursebuild.source.load import Course
+from coursebuild.templates import template_env
 
 ICON_TEMPLATE = "theme/templates/icon.svg"
 ICON_DIR = "assets/icons"
@@ -37,14 +37,11 @@ def short_name(course: Course) -> str:
 
 
 def icon_svg(course: Course) -> str:
-    import jinja2
-
     name = short_name(course)
     # Up to 5 characters at full size; longer names shrink to stay inside the 512 px square.
     font_size = 100 if len(name) <= 5 else max(44, round(500 / len(name)))
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(engine_root(course.root) / "theme" / "templates"),
-                             autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.get_template("icon.svg").render(short_name=name, font_size=font_size)
+    return template_env(course.root, "templates").get_template("icon.svg").render(
+        short_name=name, font_size=font_size)
 
 
 def maskable(svg: str) -> str:

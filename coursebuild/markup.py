@@ -1,5 +1,6 @@
 """Markdown as the course uses it: one set of extensions (read from mkdocs.yml) for the site,
-the checks and print, Thai-friendly heading anchors, and trainer-note removal."""
+the checks and print, cleaned by the content allow-list (SafeContent, rules in trust.py),
+Thai-friendly heading anchors, plain-text titles (markdown_text), and trainer-note removal."""
 from __future__ import annotations
 
 import functools
@@ -9,7 +10,12 @@ from pathlib import Path
 
 import markdown
 import yaml
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
+
+from coursebuild import trust
 
 _INVALID_SLUG_CHAR = re.compile(r"[^\w\u0E00-\u0E7F\- ]")
 
@@ -67,17 +73,105 @@ def markdown_extensions(root: Path) -> tuple[list[str], dict[str, dict]]:
     return names, configs
 
 
-def render_markdown(root: Path, text: str) -> str:
+class SafeContent(Extension):
+    """Content HTML through the allow-list (coursebuild/trust.py), wherever Markdown is rendered.
+
+    Used by our own rendering (print, quiz fields) and by the site engine's run, so a lesson is
+    cleaned whatever `check` said. Two steps:
+
+    - before the table of contents is made: ids outside the safe form are removed, so the page's
+      navigation (built from heading ids) never carries one;
+    - last of all: the finished HTML is cleaned with nh3. `trusted` maps placeholder paragraphs to
+      our own markup (quiz forms, navigation, built by templates from theme/templates/); they are
+      put in after cleaning. The placeholders carry a random per-build token that content cannot
+      know, so it cannot summon our markup.
+    """
+
+    def __init__(self, **kwargs):
+        self.config = {
+            "source": ["", "the content file's path relative to the project, for the path rule"],
+            "trusted": [{}, "placeholder text → our own HTML, put in after cleaning"],
+        }
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        # attr_list runs at 8 and the table of contents at 5: ids are checked between the two.
+        md.treeprocessors.register(_SafeIds(md), "osd-safe-ids", 7)
+        source = self.getConfig("source") or None
+        md.postprocessors.register(_Clean(md, source, dict(self.getConfig("trusted"))), "osd-clean", 0)
+
+
+class _SafeIds(Treeprocessor):
+    def run(self, root) -> None:
+        for element in root.iter():
+            value = element.get("id")
+            if value is not None and not trust.is_safe_id(value):
+                del element.attrib["id"]
+
+
+class _Clean(Postprocessor):
+    def __init__(self, md: markdown.Markdown, source: str | None, trusted: dict[str, str]):
+        super().__init__(md)
+        self.source = source
+        self.trusted = trusted
+
+    def run(self, text: str) -> str:
+        text = trust.clean(text, self.source)
+        for placeholder, html in self.trusted.items():
+            text = text.replace(f"<p>{placeholder}</p>", html)
+        return text
+
+
+def render_markdown(root: Path, text: str, source: str | None = None, *, sanitise: bool = True) -> str:
+    """Markdown to HTML with the site's extensions, cleaned by the allow-list.
+
+    `source` (the content file, relative to the project) also holds relative links and images to
+    the content folders. `sanitise=False` is for checks that must see what the author wrote.
+    """
+    if not sanitise:
+        return _render_raw(root, text)
     names, configs = markdown_extensions(root)
-    return markdown.Markdown(extensions=names, extension_configs=configs).convert(text)
+    safe = SafeContent(source=source or "")
+    return markdown.Markdown(extensions=[*names, safe], extension_configs=configs).convert(text)
 
 
-def render_inline(root: Path, text: str) -> Markup:
-    """One line of Markdown (a quiz prompt, an objective) without the wrapping <p>."""
-    html = render_markdown(root, text).strip()
+@functools.lru_cache(maxsize=512)
+def _render_raw(root: Path, text: str) -> str:
+    """Uncleaned, for checks; cached because several checks read the same page."""
+    md = _raw_converter(root)
+    try:
+        return md.convert(text)
+    finally:
+        md.reset()
+
+
+@functools.lru_cache(maxsize=4)
+def _raw_converter(root: Path) -> markdown.Markdown:
+    # One converter, reset after each use: making one costs more than converting a quiz field.
+    names, configs = markdown_extensions(root)
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+def render_inline(root: Path, text: str, source: str | None = None) -> Markup:
+    """One line of Markdown (a quiz prompt, an objective) without the wrapping <p>, cleaned."""
+    html = render_markdown(root, text, source).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)
+
+
+# Python-Markdown's backslash escapes, and the HTML specials (written as entities instead).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+
+
+def markdown_text(text: str) -> str:
+    """Plain text as Markdown that renders to exactly that text: a title is never markup.
+
+    "<img src=x onerror=…>" stays visible text; "**x**" keeps its stars; "{: onclick}" is not read
+    as attributes.
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
 _ADMONITION_START = re.compile(r"^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+)\b")

@@ -8,6 +8,9 @@
   HARMLESS_WEASYPRINT_WARNINGS that change nothing in the PDF.
 - PDF metadata dates come from SOURCE_DATE_EPOCH (or the last commit), so the same input gives
   byte-identical files.
+- WeasyPrint reads files only through `local_fetcher`: the folders it is given (the course's and
+  theme's own, the Sarabun package, a cohort's logo files) and data: URLs we made (QR codes).
+  Anything else, the network, /etc/passwd or a roster included, is refused and fails the build.
 """
 from __future__ import annotations
 
@@ -70,6 +73,34 @@ HARMLESS_WEASYPRINT_WARNINGS = (
 )
 
 
+def local_fetcher(allowed: tuple[str, ...]):
+    """A WeasyPrint URL fetcher that reads only files in or equal to `allowed` (paths, symbolic
+    links followed before comparing) and data: URLs. Everything else raises, which WeasyPrint logs
+    as a warning and strict_weasyprint turns into an error naming the address."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher
+
+    roots = [Path(p).resolve() for p in allowed]
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+            if scheme == "file":
+                path = Path(unquote(urlsplit(url.split("?", 1)[0]).path)).resolve()
+                if any(path == root or path.is_relative_to(root) for root in roots):
+                    return super().fetch(url, headers)
+            elif scheme == "data":
+                return super().fetch(url, headers)
+            raise ValueError(f"refused: only the course's own files are read ({url[:120]})")
+
+    return LocalFetcher(allowed_protocols={"file", "data"})
+
+
+def font_dirs() -> tuple[str, ...]:
+    return (str(sarabun_dir()),)
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -103,16 +134,21 @@ def strict_weasyprint(source: str) -> Iterator[None]:
 
 
 def write_pdf(html: str, base_url: str | Path, css: list[str], source: str, target: Path | None = None,
-              title: str = "", **options) -> bytes:
-    """Render HTML to PDF strictly. Returns the bytes (and writes `target` if given)."""
+              title: str = "", allowed: tuple[str, ...] = (), **options) -> bytes:
+    """Render HTML to PDF strictly. Returns the bytes (and writes `target` if given).
+
+    WeasyPrint may read files only inside `allowed` (and the font package): see local_fetcher.
+    """
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
+    fetcher = local_fetcher(tuple(allowed) + font_dirs())
     with strict_weasyprint(source):
-        sheets = [CSS(string=font_face_css(), font_config=fonts)]
-        sheets += [CSS(string=text, font_config=fonts, base_url=str(base_url)) for text in css]
-        document = HTML(string=html, base_url=str(base_url)).render(stylesheets=sheets, font_config=fonts)
+        sheets = [CSS(string=font_face_css(), font_config=fonts, url_fetcher=fetcher)]
+        sheets += [CSS(string=text, font_config=fonts, base_url=str(base_url), url_fetcher=fetcher) for text in css]
+        document = HTML(string=html, base_url=str(base_url), url_fetcher=fetcher).render(
+            stylesheets=sheets, font_config=fonts)
         stamp = source_date().strftime("%Y-%m-%dT%H:%M:%SZ")
         document.metadata.created = stamp
         document.metadata.modified = stamp

@@ -316,6 +316,11 @@ def problem_codes() -> set[str]:
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef) and "code" in (args := [a.arg for a in node.args.args]):
                 positions[node.name] = args.index("code")
+            # A dataclass with a `code` field (trust.Dropped) is such a helper too.
+            fields = [f.target.id for f in (node.body if isinstance(node, ast.ClassDef) else [])
+                      if isinstance(f, ast.AnnAssign) and isinstance(f.target, ast.Name)]
+            if "code" in fields:
+                positions[node.name] = fields.index("code")
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue

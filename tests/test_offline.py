@@ -185,7 +185,9 @@ def test_a_broken_icon_template_fails_the_build_with_its_path(tmp_path, monkeypa
     (engine / "theme" / "templates").mkdir(parents=True)
     (engine / "theme" / "templates" / "icon.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle r="1"/></svg>')
-    monkeypatch.setattr(icons, "engine_root", lambda _root: engine)
+    from coursebuild import templates
+
+    monkeypatch.setattr(templates, "engine_root", lambda _root: engine)
     with pytest.raises(ContentError) as err:
         icons.write_icons(_course(tmp_path), tmp_path / "site")
     problem = err.value.problems[0]

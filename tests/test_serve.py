@@ -80,7 +80,7 @@ def test_content_error_shows_as_a_page_and_the_preview_recovers(preview):
         assert status == 500
         assert "เนื้อหามีข้อผิดพลาด" in page and "The content has errors" in page
         assert "quizzes/fake-news.yml:5:5" in page and "missing-field" in page
-        assert "add &#x27;explanation:&#x27;" in page  # the hint, HTML-escaped
+        assert "add &#39;explanation:&#39;" in page  # the hint, HTML-escaped
         assert LIVERELOAD_PATH in page  # so the browser reloads once the file is fixed
     assert get(server.url + "assets/osd.css")[0] == 200  # assets of the last good build still load
 
@@ -115,7 +115,7 @@ def test_error_page_escapes_content():
 
 def test_reload_script_goes_before_the_end_of_body():
     assert inject("<html><body><p>x</p></body></html>", 3).endswith("</script></body></html>")
-    assert "var built=3;" in inject("<p>no body</p>", 3)
+    assert 'data-build="3"' in inject("<p>no body</p>", 3)
 
 
 def test_serve_reports_a_busy_port_instead_of_a_traceback(tmp_path):

@@ -151,7 +151,7 @@ def test_verify_page_and_its_results_are_accessible(issued, phone, which):
     row = revoked if which == "revoked" else rows[0]
     state, _ = check(phone, url, row["number"], "นายผิด ชื่อ" if which == "unknown" else row["name"])
     assert state == which
-    phone.add_script_tag(path=str(AXE))
+    phone.evaluate(AXE.read_text(encoding="utf-8"))  # a <script> tag would be refused by the CSP
     violations = phone.evaluate("""async () => {
         const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
         return r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));

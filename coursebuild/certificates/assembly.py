@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Optional
 
 from coursebuild.certificates.layout import LAYOUT, PT_PER_MM, QR_MASK
-from coursebuild.pdf import font_face_css, source_date
+from coursebuild.pdf import font_dirs, font_face_css, local_fetcher, source_date
 from coursebuild.problems import Problem
 
 # The WeasyPrint release whose internals this module was written against. Any other version may
@@ -315,11 +315,17 @@ def _fonts():
 
 
 @functools.lru_cache(maxsize=8)
-def _stylesheets(css: str, base_url: str) -> list:
+def _fetcher(allowed: tuple[str, ...]):
+    """Reads only `allowed` and the font package (coursebuild/pdf.py local_fetcher)."""
+    return local_fetcher(allowed + font_dirs())
+
+
+@functools.lru_cache(maxsize=8)
+def _stylesheets(css: str, base_url: str, allowed: tuple[str, ...]) -> list:
     from weasyprint import CSS
 
-    return [CSS(string=font_face_css(), font_config=_fonts()),
-            CSS(string=css, font_config=_fonts(), base_url=base_url)]
+    return [CSS(string=font_face_css(), font_config=_fonts(), url_fetcher=_fetcher(allowed)),
+            CSS(string=css, font_config=_fonts(), base_url=base_url, url_fetcher=_fetcher(allowed))]
 
 
 @functools.lru_cache(maxsize=1)
@@ -336,13 +342,13 @@ def _template_html() -> type:
     return TemplateHTML
 
 
-def render_html(html: str, css: str, base_url: str):
-    return _template_html()(string=html, base_url=base_url).render(
-        stylesheets=_stylesheets(css, base_url), font_config=_fonts())
+def render_html(html: str, css: str, base_url: str, allowed: tuple[str, ...] = ()):
+    return _template_html()(string=html, base_url=base_url, url_fetcher=_fetcher(allowed)).render(
+        stylesheets=_stylesheets(css, base_url, allowed), font_config=_fonts())
 
 
 @functools.lru_cache(maxsize=2)
-def render_background(html: str, css: str, base_url: str):
+def render_background(html: str, css: str, base_url: str, allowed: tuple[str, ...] = ()):
     """The fixed design, rendered once per process (the page refers to its document: keep both)."""
-    document = render_html(html, css, base_url)
+    document = render_html(html, css, base_url, allowed)
     return document, document.pages[0]

@@ -201,6 +201,9 @@ def number_prefix(config: CohortConfig, start: dt.date) -> str:
 
 def _check_image(folder: Path, relative: str, at: Located, rel: str, code: str, what: str) -> list[Problem]:
     path = (folder / relative).resolve()
+    if not path.is_relative_to(folder.resolve()):  # "..", an absolute path or a link out
+        return [Problem(rel, at.line, at.column, "path-outside", f"the {what} '{relative}' is outside the cohort folder",
+                        "copy the image into the cohort folder and give its file name")]
     if not path.is_file():
         return [Problem(rel, at.line, at.column, code, f"the {what} '{relative}' does not exist",
                         "put the image file in the cohort folder and give its path relative to cohort.yml")]

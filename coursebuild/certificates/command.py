@@ -22,6 +22,7 @@ from coursebuild.certificates.html import (
     background_html,
     certificate_css,
     names_html,
+    readable_files,
     sign_in_grid,
     sign_in_html,
     sign_in_pages,
@@ -106,6 +107,7 @@ def render_cohort(course, plan: CohortPlan, out: Path, workers: Optional[int] = 
 def _jobs(course, cohort: Cohort, issued: list[Outcome], pages: list[dict], out: Path) -> Iterator[Job]:
     root = course.root
     base_url = cohort.folder.as_uri() + "/"
+    allowed = readable_files(root, cohort)
     css = certificate_css(root)
     background = background_html(course, cohort)
     source = relpath(theme_dir(root) / "certificate.html", root)
@@ -115,13 +117,14 @@ def _jobs(course, cohort: Cohort, issued: list[Outcome], pages: list[dict], out:
                    urls=tuple(verify_url(course.config.site_url, o.number) for o in chunk),
                    singles=tuple((str(out / SINGLES_DIR / f"{safe_file_name(o.number)}.pdf"), f"วุฒิบัตร {o.number}")
                                  for o in chunk),
-                   source=source)
+                   source=source, allowed=allowed)
     sheet_css = template_env(root).get_template("signin.css").render(sheet=SHEET)
     source = relpath(theme_dir(root) / "signin.html", root)
     for start in range(0, len(pages), SIGN_IN_CHUNK):
         chunk = pages[start:start + SIGN_IN_CHUNK]
         yield Job(sheet_css, base_url, sign_in_html(course, cohort, chunk, len(pages)),
-                   overlays=tuple(sign_in_grid(p["first"], len(p["rows"])) for p in chunk), source=source)
+                   overlays=tuple(sign_in_grid(p["first"], len(p["rows"])) for p in chunk), source=source,
+                   allowed=allowed)
 
 
 def write_summary(plan: CohortPlan, out: Path) -> None:

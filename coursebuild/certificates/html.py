@@ -2,7 +2,6 @@
 """
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import jinja2
@@ -23,17 +22,24 @@ from coursebuild.certificates.verify import (
 )
 from coursebuild.certificates.wording import date_range, fixed_texts
 from coursebuild.markup import engine_root
+from coursebuild.templates import template_env as shared_template_env
 
 
 def theme_dir(root: Path) -> Path:
     return engine_root(root).joinpath(*THEME_DIR)
 
 
-@functools.lru_cache(maxsize=4)
 def template_env(root: Path) -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(theme_dir(root)),
-                              autoescape=jinja2.select_autoescape(["html"], default_for_string=False),
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    """theme/certificate/. Cohort values (names, venue, titles) are escaped like any text."""
+    return shared_template_env(root, THEME_DIR[-1])
+
+
+def readable_files(root: Path, cohort: Cohort) -> tuple[str, ...]:
+    """What WeasyPrint may read for a cohort: theme/certificate/ and the logo and signature files
+    cohort.yml names (not the rest of the cohort folder: it holds the roster and the secret)."""
+    images = [cohort.image(o.logo) for o in cohort.config.organisers if o.logo]
+    images += [cohort.image(s.signature) for s in cohort.config.signatories if s.signature]
+    return (str(theme_dir(root)), *(str(p) for p in images))
 
 
 def background_html(course, cohort: Cohort) -> str:

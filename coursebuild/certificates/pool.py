@@ -40,6 +40,7 @@ class Job:
     overlays: tuple[bytes, ...] = ()  # PDF operators drawn over each page (the sign-in grid)
     singles: tuple[tuple[str, str], ...] = ()  # (path, title) per page: also write it alone
     source: str = ""
+    allowed: tuple[str, ...] = ()  # the only files WeasyPrint may read (besides the font package)
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,9 @@ class Result:
 def render_job(job: Job) -> Result:
     try:
         with strict_weasyprint(job.source):
-            background = render_background(job.background, job.css, job.base_url)[1] if job.background else None
-            document = render_html(job.html, job.css, job.base_url)
+            background = (render_background(job.background, job.css, job.base_url, job.allowed)[1]
+                          if job.background else None)
+            document = render_html(job.html, job.css, job.base_url, job.allowed)
             if job.urls:
                 painters = section_painters(document)
                 size = (background.width, background.height)

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from coursebuild import trust
 from coursebuild.markup import render_markdown
 from coursebuild.problems import Problem
 from coursebuild.source.load import Course, Page, locate
@@ -28,7 +29,7 @@ def page_anchors(course: Course) -> dict[str, tuple[set[str], list[str], list[st
     """For every page (by name relative to course/): its anchors, link targets and image tags."""
     out = {}
     for page in all_pages(course):
-        rendered = render_markdown(course.root, page.body)
+        rendered = render_markdown(course.root, page.body, sanitise=False)
         anchors = {html.unescape(a) for a in _ID_RE.findall(rendered)}
         links = [html.unescape(h) for h in _HREF_RE.findall(rendered)]
         images = _SRC_RE.findall(rendered) and [m.group(0) for m in _SRC_RE.finditer(rendered)]
@@ -50,6 +51,8 @@ def check_links(course: Course) -> list[Problem]:
             parts = urlsplit(target)
             if parts.scheme or parts.netloc or target.startswith("mailto:"):
                 continue  # external: checked only on demand
+            if trust.url_problem(target, "href", page.path):
+                continue  # outside the content: checks/safety.py reports it
             line, col = locate(page, target.split("#")[0] or target)
             if not parts.path:
                 anchor = unquote(parts.fragment)
@@ -71,7 +74,9 @@ def check_links(course: Course) -> list[Problem]:
             src = html.unescape(_SRC_RE.match(tag).group(1))
             alt = _ALT_RE.search(tag)
             line, col = locate(page, src)
-            if not urlsplit(src).scheme:
+            if trust.url_problem(src, "src", page.path):
+                pass  # outside the content or an unsafe address: checks/safety.py reports it
+            elif not urlsplit(src).scheme:
                 if not _is_file(course.course_dir / posixpath.dirname(name) / unquote(src)):
                     problems.append(Problem(page.path, line, col, "missing-image",
                                             f"image '{src}' does not exist",
@@ -102,11 +107,20 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+def is_outside(src: str, source: str) -> bool:
+    """An image address that is not a file of the content: another host, a scheme, or a path out."""
+    return bool(urlsplit(src).scheme) or src.startswith("//") or trust.content_path(source, src) is None
+
+
 def check_quiz_images(course: Course) -> list[Problem]:
     problems: list[Problem] = []
     for quiz in course.quizzes.values():
         for q in quiz.data.questions:
-            if q.image and not _is_file(quiz.source.parent / q.image.src):
+            if q.image and is_outside(q.image.src, quiz.path):
+                problems.append(Problem(quiz.path, q.line, q.column, "path-outside",
+                                        f"question {q.id}: image '{q.image.src}' is not a file of the course",
+                                        "save the image in course/images/ and write ../course/images/name.svg"))
+            elif q.image and not _is_file(quiz.source.parent / q.image.src):
                 problems.append(Problem(quiz.path, q.line, q.column, "missing-image",
                                         f"question {q.id}: image '{q.image.src}' does not exist",
                                         "paths are relative to the quiz file, e.g. ../course/images/x.svg"))

@@ -2,13 +2,14 @@
 
 Builds the site into site/, serves it, and rebuilds when anything under course/, quizzes/, theme/
 or mkdocs.yml changes (polling modification times: no extra dependency, and it works on every
-file system an editor uses). Every HTML page gets a small script that asks `/__livereload` for the
-build number and reloads when it changes. When the content has errors, every page shows them
-(file:line:column, message and hint), and the preview recovers by itself once they are fixed.
+file system an editor uses). Every HTML page gets a small script (theme/preview/livereload.js,
+served from `/__livereload.js` so that the page's Content-Security-Policy lets it run) that asks
+`/__livereload` for the build number and reloads when it changes. When the content has errors,
+every page shows them (theme/preview/error.html: file:line:column, message and hint), and the
+preview recovers by itself once they are fixed.
 """
 from __future__ import annotations
 
-import html
 import http.server
 import sys
 import threading
@@ -17,65 +18,35 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from markupsafe import Markup
+
+from coursebuild.markup import PROJECT_ROOT, engine_root
 from coursebuild.problems import ContentError, Problem
 from coursebuild.report import sort_problems, summary
+from coursebuild.templates import template_env
 
 LIVERELOAD_PATH = "/__livereload"
+LIVERELOAD_SCRIPT = LIVERELOAD_PATH + ".js"
 WATCHED = ["course", "quizzes", "theme", "mkdocs.yml"]
 POLL_SECONDS = 0.5
 
-# Reload once the build number differs from the one this page was served with. The guard keeps
-# one poller when Material's instant navigation swaps pages without a full load.
-_SCRIPT = """<script>(function(){if(window.__osdLiveReload)return;window.__osdLiveReload=1;
-var built=%s;function poll(){fetch("%s",{cache:"no-store"}).then(function(r){return r.text()})
-.then(function(t){if(+t!==built){location.reload();}else{setTimeout(poll,500);}})
-.catch(function(){setTimeout(poll,1000);});}setTimeout(poll,500);})();</script>"""
+def livereload_script(build: int, root: Path = PROJECT_ROOT) -> Markup:
+    return Markup(template_env(root, "preview").get_template("reload-tag.html").render(
+        script=LIVERELOAD_SCRIPT, poll=LIVERELOAD_PATH, build=build).strip())
 
 
-def livereload_script(build: int) -> str:
-    return _SCRIPT % (build, LIVERELOAD_PATH)
-
-
-def inject(page: str, build: int) -> str:
-    script = livereload_script(build)
+def inject(page: str, build: int, root: Path = PROJECT_ROOT) -> str:
+    script = str(livereload_script(build, root))  # plain text: str + Markup would escape the page
     index = page.lower().rfind("</body>")
     return page[:index] + script + page[index:] if index >= 0 else page + script
 
 
-def error_page(problems: list[Problem], build: int) -> str:
-    """A readable page listing every problem, in Thai and English."""
-    rows = []
-    for p in sort_problems(problems):
-        where = f"{p.path}:{p.line}:{p.column}" if p.line else p.path
-        hint = f'<p class="hint">วิธีแก้ / Hint: {html.escape(p.hint)}</p>' if p.hint else ""
-        rows.append(f'<li class="{html.escape(p.severity)}"><code class="where">{html.escape(where)}</code> '
-                    f'<code class="code">{html.escape(p.severity)}[{html.escape(p.code)}]</code>'
-                    f'<p class="message">{html.escape(p.message)}</p>{hint}</li>')
-    return f"""<!doctype html>
-<html lang="th"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>เนื้อหามีข้อผิดพลาด · The content has errors</title>
-<style>
-body {{ font-family: system-ui, "Sarabun", "Noto Sans Thai", sans-serif; max-width: 60rem; margin: 2rem auto;
-       padding: 0 1rem; line-height: 1.6; color: #1b1b1b; }}
-h1 {{ color: #a4000f; font-size: 1.5rem; }}
-ol {{ padding-left: 1.5rem; }}
-li {{ margin: 0 0 1rem; padding: .5rem .75rem; border-left: 4px solid #a4000f; background: #fff4f4; }}
-li.warning {{ border-color: #8a5a00; background: #fff9ec; }}
-code {{ font-size: .95rem; }} .where {{ font-weight: bold; }}
-p {{ margin: .25rem 0; }} .hint {{ color: #34495e; }}
-</style></head>
-<body>
-<h1>เนื้อหามีข้อผิดพลาด · The content has errors</h1>
-<p>แก้ไขไฟล์ตามรายการด้านล่างแล้วบันทึก หน้านี้จะโหลดใหม่เอง<br>
-Fix the files listed below and save; this page reloads by itself.</p>
-<p><strong>{html.escape(summary(problems))}</strong></p>
-<ol>
-{chr(10).join(rows)}
-</ol>
-{livereload_script(build)}
-</body></html>
-"""
+def error_page(problems: list[Problem], build: int, root: Path = PROJECT_ROOT) -> str:
+    """A readable page listing every problem, in Thai and English (theme/preview/error.html)."""
+    rows = [{"where": f"{p.path}:{p.line}:{p.column}" if p.line else p.path, "severity": p.severity,
+             "code": p.code, "message": p.message, "hint": p.hint} for p in sort_problems(problems)]
+    return template_env(root, "preview").get_template("error.html").render(
+        problems=rows, summary=summary(problems), reload_script=livereload_script(build, root))
 
 
 def snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
@@ -98,8 +69,6 @@ class PreviewServer:
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000,
                  poll_seconds: float = POLL_SECONDS, log: Callable[[str], None] | None = None):
-        from coursebuild.markup import engine_root
-
         self.root = root.resolve()
         self.site = self.root / "site"
         self.poll_seconds = poll_seconds
@@ -199,15 +168,20 @@ class PreviewServer:
                 if path == LIVERELOAD_PATH:
                     self._send(200, "text/plain; charset=utf-8", str(server.build_number).encode())
                     return
+                if path == LIVERELOAD_SCRIPT:
+                    script = engine_root(server.root) / "theme" / "preview" / "livereload.js"
+                    self._send(200, "text/javascript; charset=utf-8", script.read_bytes())
+                    return
                 with server.lock:
                     build, problems = server.build_number, list(server.problems)
                     page = self._html_file(path)
                     if problems and (page is not None or _looks_like_page(path)):
-                        self._send(500, "text/html; charset=utf-8", error_page(problems, build).encode("utf-8"))
+                        self._send(500, "text/html; charset=utf-8",
+                                   error_page(problems, build, server.root).encode("utf-8"))
                         return
                     if page is not None:
                         text = page.read_text(encoding="utf-8")
-                        self._send(200, "text/html; charset=utf-8", inject(text, build).encode("utf-8"))
+                        self._send(200, "text/html; charset=utf-8", inject(text, build, server.root).encode("utf-8"))
                         return
                 super().do_GET()
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from coursebuild import trust
 from coursebuild.markup import render_inline, render_markdown
 from coursebuild.source.load import Course, Quiz
 
@@ -78,17 +79,21 @@ class QuizView:
 
 
 def make_quiz_view(course: Course, quiz: Quiz) -> QuizView:
-    root = course.root
+    """Every field rendered and cleaned by the allow-list; an image outside the course's own
+    folders is left out (check reports it as path-outside)."""
+    root, source = course.root, quiz.path
+    roots = [root / name for name in trust.CONTENT_ROOTS]
     questions = []
     for number, q in enumerate(quiz.data.questions, 1):
         prompt = _TYPED_HINT.sub("", q.prompt) if q.type == "multiple" else q.prompt
-        choices = [ChoiceView(index, render_inline(root, c.text), c.correct,
-                              render_inline(root, c.feedback) if c.feedback else Markup(""))
+        choices = [ChoiceView(index, render_inline(root, c.text, source), c.correct,
+                              render_inline(root, c.feedback, source) if c.feedback else Markup(""))
                    for index, c in enumerate(q.choices)]
+        image = (quiz.source.parent / q.image.src).resolve() if q.image else None
         questions.append(QuestionView(
-            id=q.id, number=number, type=q.type, prompt_html=render_inline(root, prompt),
+            id=q.id, number=number, type=q.type, prompt_html=render_inline(root, prompt, source),
             hint=MULTIPLE_HINT if q.type == "multiple" else "",
-            image_file=(quiz.source.parent / q.image.src).resolve() if q.image else None,
+            image_file=image if image and trust.is_inside(image, roots) else None,
             image_alt=q.image.alt if q.image else "",
-            choices=choices, explanation_html=Markup(render_markdown(root, q.explanation))))
+            choices=choices, explanation_html=Markup(render_markdown(root, q.explanation, source))))
     return QuizView(quiz.module, quiz.path, quiz.data.title, quiz.pass_mark, questions)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from coursebuild.problems import Problem, relpath
 from coursebuild.source.claims import Claims, load_claims
@@ -203,6 +203,13 @@ def load_course(root: Path) -> tuple[Course | None, list[Problem]]:
     page_items = tree.value["pages"].value if "pages" in tree.value else []
     for item in page_items:
         path = course_dir / item.value
+        if not is_inside_course(item.value, course_dir):
+            # Refused before reading: the build writes each page out again, so a page outside
+            # course/ would be read into the site and the file itself rewritten.
+            problems.append(Problem(config_rel, item.line, item.column, "path-outside",
+                                    f"page '{item.value}' is outside {COURSE_DIR}/",
+                                    "list .md files inside course/, e.g. glossary.md (no '..', no '/' at the start)"))
+            continue
         if not item.value.endswith(".md") or not path.is_file():
             problems.append(Problem(config_rel, item.line, item.column, "missing-file",
                                     f"page '{item.value}' does not exist in {COURSE_DIR}/",
@@ -224,6 +231,17 @@ def load_course(root: Path) -> tuple[Course | None, list[Problem]]:
     if home is None:
         return None, problems
     return Course(root, config, home, modules, quizzes, pages, content_files, terms, claims), problems
+
+
+def is_inside_course(name: str, course_dir: Path) -> bool:
+    """A page name from course.yml names a file inside course/: relative, no '..', no link out."""
+    parts = PurePosixPath(name).parts
+    if not parts or PurePosixPath(name).is_absolute() or ".." in parts or "\\" in name or "\0" in name:
+        return False
+    try:
+        return (course_dir / name).resolve().is_relative_to(course_dir.resolve())
+    except (OSError, ValueError, RuntimeError):
+        return False
 
 
 def load_quizzes(root: Path, config: CourseConfig, module_ids: set[str]) -> tuple[dict[str, Quiz], list[Path], list[Problem]]:

@@ -23,6 +23,7 @@ from coursebuild.render.print.printdoc import (
     Edition,
     ModuleView,
     PageView,
+    content_roots,
     make_edition,
     make_module_view,
     make_page_view,
@@ -123,21 +124,28 @@ def read_print_css(course: Course) -> str:
     return (print_dir(course.root) / "print.css").read_text(encoding="utf-8")
 
 
-def render_job(job: PrintJob, out: Path, css: str, base_url: str) -> tuple[Printed | None, list[Problem]]:
+def readable_folders(course: Course) -> tuple[str, ...]:
+    """What WeasyPrint may read for print: the content folders (images) and theme/print/ (styles)."""
+    return tuple(str(p) for p in [*content_roots(course), print_dir(course.root)])
+
+
+def render_job(job: PrintJob, out: Path, css: str, base_url: str,
+               allowed: tuple[str, ...] = ()) -> tuple[Printed | None, list[Problem]]:
     """Render one PDF into `out`. Runs in a worker process, so problems are returned, not raised
     (ContentError does not survive pickling with its problems)."""
     pages: list[int] = []
     try:
         data = write_pdf(job.html, base_url, [css], job.source, out / Path(job.file).name, title=job.title,
-                         finisher=lambda document, pdf: pages.append(len(document.pages)))
+                         allowed=allowed, finisher=lambda document, pdf: pages.append(len(document.pages)))
     except ContentError as exc:
         return None, exc.problems
     return Printed(job.file, job.title, job.kind, job.module, pages[0], len(data)), []
 
 
-def render_jobs(jobs: list[PrintJob], out: Path, css: str, base_url: str, workers: int) -> list[Printed]:
+def render_jobs(jobs: list[PrintJob], out: Path, css: str, base_url: str, workers: int,
+                allowed: tuple[str, ...] = ()) -> list[Printed]:
     """Render every job (in plan order in the result); one ContentError with every problem if any failed."""
-    render = functools.partial(render_job, out=out, css=css, base_url=base_url)
+    render = functools.partial(render_job, out=out, css=css, base_url=base_url, allowed=allowed)
     # Longest documents first, so that the two books do not end up last on one worker.
     ordered = sorted(jobs, key=lambda job: -len(job.html))
     if workers > 1 and len(jobs) > 1:
@@ -169,7 +177,7 @@ def build_handouts(course: Course, workers: int | None = None) -> list[str]:
     base_url = print_dir(course.root).as_uri() + "/"
     workers = workers or min(DEFAULT_WORKERS, os.cpu_count() or 1)
     with staging_dir(dest) as tmp, staging_dir(trainer_dest) as trainer_tmp:
-        printed = render_jobs(jobs, tmp, css, base_url, workers)
+        printed = render_jobs(jobs, tmp, css, base_url, workers, readable_folders(course))
         for p in printed:
             if urls.is_trainer_file(p.file):
                 os.replace(tmp / Path(p.file).name, trainer_tmp / Path(p.file).name)

@@ -21,7 +21,7 @@ import jinja2
 import segno
 from markupsafe import Markup
 
-from coursebuild import urls
+from coursebuild import trust, urls
 from coursebuild.markup import (
     admonition_blocks,
     engine_root,
@@ -32,6 +32,7 @@ from coursebuild.markup import (
 from coursebuild.problems import Problem
 from coursebuild.render.views import QuizView, format_duration, make_quiz_view
 from coursebuild.source.load import Course, Module, Page, locate
+from coursebuild.templates import template_env as shared_template_env
 from coursebuild.thai import number, thai_date, thai_digits
 
 # Thai names for admonition kinds: printed in every box title so that a black-and-white copy still
@@ -137,7 +138,8 @@ class PaperLinks:
 
 def render_for_paper(course: Course, page: Page, body: str, links: PaperLinks) -> tuple[Markup, list[Problem]]:
     """Render a page body (already stripped of what this edition must not show) for print."""
-    rendered = render_markdown(course.root, body)
+    # Cleaned with the page as its source: a link or image may not leave the content folders.
+    rendered = render_markdown(course.root, body, page.path)
     rendered = _HEADERLINK.sub("", rendered)
     # Print has no "click to open": collapsible blocks print open, as ordinary boxes.
     rendered = _DETAILS_OPEN.sub(r'<div class="admonition \1"><p class="admonition-title">\2</p>', rendered)
@@ -168,11 +170,22 @@ def resolve_image(course: Course, page: Page, src: str, problems: list[Problem])
                                 "save the image in course/images/ and link it as ../images/name.svg"))
         return src
     file = (page.source.parent / unquote(src)).resolve()
+    if not trust.is_inside(file, content_roots(course)):
+        # Through a symbolic link: the sanitiser saw a path inside course/, the file is elsewhere.
+        line, column = locate(page, src)
+        problems.append(Problem(page.path, line, column, "path-outside", f"image '{src}' is outside the course",
+                                "copy the image into course/images/ instead of linking to it"))
+        return src
     if not file.is_file():
         line, column = locate(page, src)
         problems.append(Problem(page.path, line, column, "missing-image", f"image '{src}' does not exist",
                                 "put the image in course/images/ and link it as ../images/name.svg"))
     return file.as_uri()
+
+
+def content_roots(course: Course) -> list[Path]:
+    """The folders print may read content files from (coursebuild/trust.py CONTENT_ROOTS)."""
+    return [course.root / name for name in trust.CONTENT_ROOTS]
 
 
 def _label_admonition(match: re.Match) -> str:
@@ -260,7 +273,11 @@ def make_edition(course: Course, date: dt.date) -> tuple[Edition, list[Problem]]
         logo_url = ""
         if organiser.logo:
             file = (course.course_dir / organiser.logo).resolve()
-            if file.is_file():
+            if not trust.is_inside(file, [course.course_dir]):
+                problems.append(Problem("course/course.yml", 0, 0, "path-outside",
+                                        f"logo '{organiser.logo}' of {organiser.name} is outside course/",
+                                        "put the logo in course/images/ and write images/name.svg"))
+            elif file.is_file():
                 logo_url = file.as_uri()
             else:
                 problems.append(Problem("course/course.yml", 0, 0, "missing-image",
@@ -331,8 +348,8 @@ def make_module_view(course: Course, module: Module, position: int, edition: str
         id=module.id, number=shown_number, title=meta.title,
         running=f"บทที่ {shown_number} {meta.title}", anchor=section_id(module.page.name),
         facts=_digits(" · ".join(facts), numerals),
-        objectives=[render_inline(root, o) for o in meta.objectives],
-        key_points=[render_inline(root, k) for k in meta.key_points],
+        objectives=[render_inline(root, o, module.page.path) for o in meta.objectives],
+        key_points=[render_inline(root, k, module.page.path) for k in meta.key_points],
         references=[(r.title, r.url) for r in meta.references],
         lesson_html=lesson_html, worksheets=worksheets,
         lesson_url=lesson_url, lesson_qr=draw_qr(lesson_url),
@@ -372,13 +389,7 @@ def bare_url(url: str) -> str:
 
 def template_env(root: Path, numerals: bool = False) -> jinja2.Environment:
     """Print templates; `num` writes a number in Thai digits when the course asks for them."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(print_dir(root)),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = shared_template_env(root, "print", trim_blocks=True)
     env.filters["bare_url"] = bare_url
     env.filters["num"] = lambda value: number(value, numerals)
     env.filters["letter"] = lambda index: label_choice(index, numerals)

@@ -6,132 +6,119 @@ index for Thai. Quizzes and the nav are ours, not MkDocs plugins, so the engine 
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import logging
 import shutil
 from pathlib import Path
 
-import jinja2
+from markupsafe import Markup, escape
 
-from coursebuild import urls
+from coursebuild import trust, urls
 from coursebuild.markup import (
     engine_root,
+    load_site_config,
+    markdown_text,
     strip_admonitions,
 )
-from coursebuild.problems import ContentError, Problem
+from coursebuild.problems import ContentError, Problem, relpath
 from coursebuild.render.site.badges_page import write_badge_docs
+from coursebuild.render.site.csp import secure_pages
+from coursebuild.render.site.docs import TrustedBlocks, front_matter
 from coursebuild.render.site.offline import write_offline_files, write_progress_page
 from coursebuild.render.site.search import prepare_search_index
 from coursebuild.render.site.verify_page import write_verify_docs
 from coursebuild.render.views import format_duration, make_quiz_view
 from coursebuild.source.load import COURSE_DIR, IMAGE_DIR, Course, Module, Page, Quiz
+from coursebuild.templates import template_env
 
 # Folders other commands write into site/; a site-only rebuild keeps them.
 CARRIED_OVER = [urls.HANDOUT_DIR]
 # theme/ folders used at build time only. MkDocs copies every non-HTML file of a theme into the
 # site; these are templates and print styles, not something a phone should ever download.
-THEME_BUILD_ONLY = ["templates", "print", "certificate"]
+THEME_BUILD_ONLY = ["templates", "print", "certificate", "preview"]
 
 
-def template_env(root: Path) -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(engine_root(root) / "theme" / "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+def render_block(course: Course, template: str, **context) -> Markup:
+    """One of our own pieces of page markup, from theme/templates/ (autoescaped)."""
+    return Markup(template_env(course.root, "templates").get_template(template).render(**context))
 
 
 def render_quiz_html(course: Course, quiz: Quiz, image_prefix: str) -> str:
     """The quiz form. `image_prefix` maps course/images/ to where the page finds them."""
     view = make_quiz_view(course, quiz)
-    html = template_env(course.root).get_template("quiz.html").render(quiz=view, image_prefix=image_prefix)
+    html = template_env(course.root, "templates").get_template("quiz.html").render(quiz=view, image_prefix=image_prefix)
     # Python-Markdown ends a raw HTML block at a blank line; the template has none, keep it so.
     return "\n".join(line for line in html.split("\n") if line.strip())
 
 
-def _front(title: str) -> str:
-    escaped = title.replace('"', '\\"')
-    return f'---\ntitle: "{escaped}"\n---\n\n'
-
-
-def module_markdown(course: Course, module: Module, number: int) -> str:
+def module_markdown(course: Course, module: Module, number: int, blocks: TrustedBlocks) -> str:
     meta = module.meta
     quiz = course.quizzes.get(module.id)
-    parts = [_front(f"{number}. {meta.title}"), f"# {number}. {meta.title}\n"]
-    facts = [f"⏱ {format_duration(meta.duration)}"]
-    if quiz:
-        facts.append(f"แบบทดสอบ {len(quiz.data.questions)} ข้อ")
-    parts.append(f'<p class="osd-module-facts">{" · ".join(facts)} '
-                 f'<span class="osd-module-status" data-module-progress="{module.id}"></span></p>\n')
+    title = f"{number}. {meta.title}"
+    parts = [front_matter(title), f"# {markdown_text(title)}\n", blocks.add(render_block(
+        course, "module-facts.html", module_id=module.id, duration=format_duration(meta.duration),
+        questions=len(quiz.data.questions) if quiz else 0))]
+    # Objectives and key points stay Markdown in the page, so that the engine resolves their links
+    # like the lesson's; each is kept to one line, so that it cannot end the list it is in.
     parts.append('!!! objectives "วัตถุประสงค์การเรียนรู้"\n\n    เมื่อเรียนจบบทนี้ ผู้เรียนจะสามารถ\n\n')
-    parts += [f"    - {o}\n" for o in meta.objectives]
+    parts += [f"    - {_one_line(o)}\n" for o in meta.objectives]
     parts.append("\n")
     parts.append(strip_admonitions(module.page.body, "trainer").strip() + "\n\n")
     if meta.key_points:
-        parts.append('## ประเด็นสำคัญ {#key-points}\n\n')
-        parts += [f"- {k}\n" for k in meta.key_points]
+        parts.append("## ประเด็นสำคัญ {#key-points}\n\n")
+        parts += [f"- {_one_line(k)}\n" for k in meta.key_points]
         parts.append("\n")
     if meta.references:
-        parts.append('## แหล่งอ้างอิง {#references}\n\n')
-        parts += [f"- [{r.title}]({r.url})\n" for r in meta.references]
-        parts.append("\n")
-    parts.append(next_steps_html(course, module))
+        parts.append("## แหล่งอ้างอิง {#references}\n")
+        parts.append(blocks.add(render_block(course, "references.html", references=meta.references)))
+    parts.append(blocks.add(next_steps_html(course, module)))
     return "".join(parts)
 
 
-def next_steps_html(course: Course, module: Module) -> str:
-    links = []
-    if module.id in course.quizzes:
-        links.append(f'<a class="md-button md-button--primary" href="../../{urls.quiz_path(module.id)}">ทำแบบทดสอบท้ายบท</a>')
-    links.append(f'<a class="md-button" href="../../{urls.handout_file(module.id)}" data-print-link download>'
-                 'เอกสารประกอบ (PDF)</a>')
-    if module.id in course.quizzes:
-        links.append(f'<a class="md-button" href="../../{urls.quiz_sheet_file(module.id)}" data-print-link download>'
-                     'แบบทดสอบสำหรับพิมพ์ (PDF)</a>')
-    return '<nav class="osd-next" aria-label="ขั้นต่อไป">\n' + "\n".join(links) + "\n</nav>\n"
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
-def quiz_markdown(course: Course, module: Module, number: int, quiz: Quiz) -> str:
+def next_steps_html(course: Course, module: Module) -> Markup:
+    has_quiz = module.id in course.quizzes
+    return render_block(
+        course, "next-steps.html",
+        quiz_href=f"../../{urls.quiz_path(module.id)}" if has_quiz else "",
+        handout_href=f"../../{urls.handout_file(module.id)}",
+        quiz_sheet_href=f"../../{urls.quiz_sheet_file(module.id)}" if has_quiz else "")
+
+
+def quiz_markdown(course: Course, module: Module, number: int, quiz: Quiz, blocks: TrustedBlocks) -> str:
     title = quiz.data.title
-    lesson = f"../../{urls.module_path(module.id)}"
-    return (_front(title) + f"# {title}\n\n"
-            f'<p class="osd-back"><a href="{lesson}">← กลับไปบทเรียน {number}. {module.meta.title}</a></p>\n\n'
-            + render_quiz_html(course, quiz, "../../images/") + "\n")
+    back = render_block(course, "quiz-back.html", lesson_href=f"../../{urls.module_path(module.id)}",
+                        number=number, title=module.meta.title)
+    return (front_matter(title) + f"# {markdown_text(title)}\n" + blocks.add(back)
+            + blocks.add(render_quiz_html(course, quiz, "../../images/")))
 
 
-def home_markdown(course: Course) -> str:
-    rows = []
-    total = 0
+def home_markdown(course: Course, blocks: TrustedBlocks) -> str:
+    modules = []
     for number, module in enumerate(course.modules, 1):
-        total += module.meta.duration
-        quiz = course.quizzes.get(module.id)
-        rows.append(
-            f'<li class="osd-modules__item" data-module-id="{module.id}">'
-            f'<a class="osd-modules__link" href="{urls.module_path(module.id)}">'
-            f'<span class="osd-modules__number">{number}</span> '
-            f'<span class="osd-modules__title">{_escape(module.meta.title)}</span></a> '
-            f'<span class="osd-modules__meta">{format_duration(module.meta.duration)}'
-            + (f' · <a href="{urls.quiz_path(module.id)}">แบบทดสอบ</a>' if quiz else "")
-            + f' <span class="osd-module-status" data-module-progress="{module.id}"></span></span></li>')
+        modules.append({
+            "id": module.id, "number": number, "title": module.meta.title, "href": urls.module_path(module.id),
+            "duration": format_duration(module.meta.duration),
+            "quiz_href": urls.quiz_path(module.id) if module.id in course.quizzes else ""})
+    total = format_duration(sum(m.meta.duration for m in course.modules))
     body = strip_admonitions(course.home.body, "trainer").strip()
     # The lessons come right after the opening paragraph: on a phone, a trainee should not have
     # to scroll through the whole introduction to reach them.
     lead, _, rest = body.partition("\n\n")
-    return (_front(course.home.title) + f"# {_escape(course.config.title)}\n\n" + lead + "\n\n"
-            + '## บทเรียน {#modules}\n\n'
-            + f'<p class="osd-progress-line">{len(course.modules)} บท · รวม {format_duration(total)} · '
-              '<span data-progress-summary></span></p>\n'
-            + '<ol class="osd-modules">\n' + "\n".join(rows) + "\n</ol>\n\n" + rest + "\n")
-
-
-def _escape(text: str) -> str:
-    return str(jinja2.utils.markupsafe.escape(text))
+    return (front_matter(course.home.title) + f"# {markdown_text(course.config.title)}\n\n" + lead + "\n\n"
+            + "## บทเรียน {#modules}\n"
+            + blocks.add(render_block(course, "home-modules.html", modules=modules, total=total))
+            + rest + "\n")
 
 
 def page_markdown(page: Page) -> str:
-    return _front(page.title) + f"# {page.title}\n\n" + strip_admonitions(page.body, "trainer").strip() + "\n"
+    return (front_matter(page.title) + f"# {markdown_text(page.title)}\n\n"
+            + strip_admonitions(page.body, "trainer").strip() + "\n")
 
 
 def read_handout_manifest(site: Path) -> list[dict]:
@@ -156,59 +143,83 @@ def format_size(size: int) -> str:
     return f"{max(1, round(size / 1024))} KB"
 
 
-def downloads_markdown(entries: list[dict]) -> str:
-    parts = [_front("เอกสารดาวน์โหลด"), "# เอกสารดาวน์โหลด\n\n",
+def downloads_markdown(course: Course, entries: list[dict], blocks: TrustedBlocks) -> str:
+    parts = [front_matter("เอกสารดาวน์โหลด"), "# เอกสารดาวน์โหลด\n\n",
              "เอกสาร PDF ขนาด A4 สำหรับพิมพ์แจกในห้องอบรม ขนาดไฟล์แสดงไว้ให้ตัดสินใจก่อนดาวน์โหลดด้วยข้อมูลมือถือ\n\n"]
     for kind, heading in _KIND_HEADINGS:
-        rows = [e for e in entries if e.get("kind") == kind]
-        if not rows:
-            continue
-        parts.append(f"## {heading}\n\n| เอกสาร | ขนาด |\n|---|---|\n")
-        for e in rows:
-            title = str(e.get("title", e["file"])).replace("|", "\\|")
-            parts.append(f'| <a href="../{e["file"]}" download>{_escape(title)}</a> '
-                         f'| {format_size(e["bytes"])} |\n')
-        parts.append("\n")
+        rows = [{"href": f"../{e['file']}", "title": str(e.get("title", e["file"])), "size": format_size(e["bytes"])}
+                for e in entries if e.get("kind") == kind]
+        if rows:
+            parts.append(f"## {heading}\n")
+            parts.append(blocks.add(render_block(course, "downloads.html", rows=rows)))
     return "".join(parts)
 
 
+def _text(value: str) -> Markup:
+    """A title for the engine's own templates, which print titles as HTML: escaped here, and
+    marked as such so that the few places that escape again (`| e`) leave it alone."""
+    return escape(value)
+
+
 def site_nav(course: Course, has_downloads: bool = False) -> list:
-    lessons = [{f"{n}. {m.meta.title}": f"modules/{m.id}.md"} for n, m in enumerate(course.modules, 1)]
-    quizzes = [{f"{n}. {m.meta.title}": f"quiz/{m.id}.md"}
+    lessons = [{_text(f"{n}. {m.meta.title}"): f"modules/{m.id}.md"} for n, m in enumerate(course.modules, 1)]
+    quizzes = [{_text(f"{n}. {m.meta.title}"): f"quiz/{m.id}.md"}
                for n, m in enumerate(course.modules, 1) if m.id in course.quizzes]
     nav: list = [{"หน้าแรก": "index.md"}, {"บทเรียน": lessons}]
     if quizzes:
         nav.append({"แบบทดสอบ": quizzes})
-    nav += [{p.title: p.name} for p in course.pages]
+    nav += [{_text(p.title): p.name} for p in course.pages]
     nav.append({"ความก้าวหน้าของฉัน": "progress.md"})
     if has_downloads:
         nav.append({"เอกสารดาวน์โหลด": "downloads.md"})
     return nav
 
 
-def write_docs(course: Course, docs: Path, handouts: list[dict]) -> None:
-    """The generated MkDocs source folder: everything a trainee may see, nothing else."""
+def write_docs(course: Course, docs: Path, handouts: list[dict]) -> TrustedBlocks:
+    """The generated MkDocs source folder: everything a trainee may see, nothing else.
+
+    Returns our own markup by placeholder, for the engine run (see docs.TrustedBlocks).
+    """
+    blocks = TrustedBlocks()
     (docs / "modules").mkdir(parents=True)
     (docs / "quiz").mkdir()
-    (docs / "index.md").write_text(home_markdown(course), encoding="utf-8")
+    (docs / "index.md").write_text(home_markdown(course, blocks), encoding="utf-8")
     for number, module in enumerate(course.modules, 1):
-        (docs / "modules" / f"{module.id}.md").write_text(module_markdown(course, module, number), encoding="utf-8")
+        (docs / "modules" / f"{module.id}.md").write_text(module_markdown(course, module, number, blocks),
+                                                          encoding="utf-8")
         quiz = course.quizzes.get(module.id)
         if quiz:
-            (docs / "quiz" / f"{module.id}.md").write_text(quiz_markdown(course, module, number, quiz),
+            (docs / "quiz" / f"{module.id}.md").write_text(quiz_markdown(course, module, number, quiz, blocks),
                                                            encoding="utf-8")
     for page in course.pages:
         target = docs / page.name
+        if not trust.is_inside(target.parent, [docs]) or ".." in Path(page.name).parts:
+            raise ContentError([Problem("course/course.yml", 0, 0, "path-outside",
+                                        f"page '{page.name}' is outside course/", "list pages inside course/")])
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page_markdown(page), encoding="utf-8")
     if handouts:
-        (docs / "downloads.md").write_text(downloads_markdown(handouts), encoding="utf-8")
-    write_verify_docs(course, docs)
+        (docs / "downloads.md").write_text(downloads_markdown(course, handouts, blocks), encoding="utf-8")
+    write_verify_docs(course, docs, blocks)
     write_badge_docs(course, docs)
-    write_progress_page(course, docs)
+    write_progress_page(course, docs, blocks)
+    copy_images(course, docs / IMAGE_DIR)
+    return blocks
+
+
+def copy_images(course: Course, dest: Path) -> None:
+    """course/images/ into the site: regular files only. A symbolic link there (to the roster, say)
+    would publish whatever it points at, so the build refuses it whatever `check` said."""
     images = course.root / COURSE_DIR / IMAGE_DIR
-    if images.is_dir():
-        shutil.copytree(images, docs / IMAGE_DIR)
+    if not images.is_dir():
+        return
+    links = trust.find_symlinks(images)
+    if links:
+        raise ContentError([Problem(relpath(link, course.root), 0, 0, "symlink",
+                                    "a symbolic link in course/images/ is not published",
+                                    "copy the real file into course/images/ instead of linking to it")
+                            for link in links])
+    shutil.copytree(images, dest)
 
 
 def site_extra(course: Course) -> dict:
@@ -223,7 +234,7 @@ def site_extra(course: Course) -> dict:
 
 def course_copyright(course: Course) -> str:
     names = " และ ".join(o.name for o in course.config.organisers)
-    return f"{course.config.title} · {names}"
+    return _text(f"{course.config.title} · {names}")
 
 
 class _CollectWarnings(logging.Handler):
@@ -237,7 +248,16 @@ class _CollectWarnings(logging.Handler):
         self.records.append(record)
 
 
-def run_mkdocs(course: Course, docs: Path, out: Path, has_downloads: bool) -> None:
+def markdown_settings(course: Course, blocks: TrustedBlocks) -> list:
+    """mkdocs.yml's Markdown extensions, plus our content cleaning with this build's own markup.
+
+    A copy: MkDocs empties the entries it reads, and the settings are cached for the next build."""
+    return [*copy.deepcopy(load_site_config(course.root).get("markdown_extensions", [])),
+            {"coursebuild.markup:SafeContent": {"trusted": blocks.html}}]
+
+
+def run_mkdocs(course: Course, docs: Path, out: Path, has_downloads: bool, blocks: TrustedBlocks) -> list[Path]:
+    """Run the engine; returns its template folders (whose inline scripts csp.py allows)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -249,14 +269,15 @@ def run_mkdocs(course: Course, docs: Path, out: Path, has_downloads: bool) -> No
         config = load_config(
             config_file=str(engine_root(course.root) / "mkdocs.yml"),
             docs_dir=str(docs), site_dir=str(out),
-            site_name=course.config.title, site_url=course.config.site_url,
+            site_name=_text(course.config.title), site_url=course.config.site_url,
             nav=site_nav(course, has_downloads), strict=True,
-            copyright=course_copyright(course),
+            copyright=course_copyright(course), markdown_extensions=markdown_settings(course, blocks),
         )
         config.extra["osd"] = site_extra(course)
         build(config)
     except MkDocsException as exc:
         handler.records.append(logging.LogRecord("mkdocs", logging.ERROR, "", 0, str(exc), None, None))
+        config = None
     finally:
         logger.removeHandler(handler)
     if handler.records:
@@ -264,6 +285,7 @@ def run_mkdocs(course: Course, docs: Path, out: Path, has_downloads: bool) -> No
             Problem("mkdocs.yml", 0, 0, "site-engine", r.getMessage().replace(str(docs) + "/", ""),
                     "MkDocs rejected the generated site; this is usually a theme or mkdocs.yml problem")
             for r in handler.records])
+    return [Path(d) for d in config.theme.dirs]
 
 
 def render_site(course: Course, out: Path) -> None:
@@ -271,12 +293,14 @@ def render_site(course: Course, out: Path) -> None:
     work = out.parent / (out.name + ".docs")
     handouts = read_handout_manifest(course.root / "site")
     try:
-        write_docs(course, work, handouts)
-        run_mkdocs(course, work, out, bool(handouts))
+        blocks = write_docs(course, work, handouts)
+        template_dirs = run_mkdocs(course, work, out, bool(handouts), blocks)
         for name in THEME_BUILD_ONLY:
             shutil.rmtree(out / name, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    # Before anything hashes the pages: each gets its Content-Security-Policy.
+    secure_pages(out, template_dirs)
     prepare_search_index(course, out)
     # Last: the service worker's precache list hashes every other file of the finished site.
     write_offline_files(course, out)

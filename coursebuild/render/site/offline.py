@@ -26,13 +26,13 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 from coursebuild import urls
 from coursebuild.icons import short_name, write_icons
 from coursebuild.markup import engine_root
 from coursebuild.problems import ContentError, Problem
+from coursebuild.render.site.docs import TrustedBlocks, front_matter
 from coursebuild.source.load import Course
+from coursebuild.templates import template_env
 
 SERVICE_WORKER = "sw.js"
 MANIFEST = "manifest.webmanifest"
@@ -197,63 +197,19 @@ def write_offline_files(course: Course, site: Path) -> Precache:
 
 # --- "my progress" page -------------------------------------------------------------------------
 
-_PROGRESS_TEMPLATE = """\
-<div class="osd-progress" data-osd-progress data-course-title="{{ title }}">
-<p class="osd-progress__note">คะแนนแบบทดสอบเก็บไว้ในเครื่องนี้เท่านั้น หน้านี้เป็น<strong>บันทึกเพื่อทบทวนตนเอง ไม่ใช่เอกสารรับรอง</strong> ใครก็แก้ไขได้ จึงใช้ยืนยันผลการอบรมอย่างเป็นทางการไม่ได้</p>
-<p class="osd-progress__count" data-progress-count>ผ่านแล้ว 0 จาก {{ quiz_count }} แบบทดสอบ</p>
-<table class="osd-progress__table">
-<thead><tr><th scope="col">บทเรียน</th><th scope="col">คะแนนสูงสุด</th><th scope="col">ผล</th></tr></thead>
-<tbody>
-{%- for row in rows %}
-<tr data-progress-row="{{ row.id }}"{% if not row.quiz %} data-no-quiz{% endif %}>
-<th scope="row"><a href="{{ row.href }}">{{ row.number }}. {{ row.title }}</a></th>
-{%- if row.quiz %}
-<td data-cell="score">–</td>
-<td data-cell="result">ยังไม่ได้ทำ</td>
-{%- else %}
-<td colspan="2">ไม่มีแบบทดสอบ</td>
-{%- endif %}
-</tr>
-{%- endfor %}
-</tbody>
-</table>
-<noscript><p>หน้านี้ต้องเปิด JavaScript จึงจะแสดงคะแนนได้</p></noscript>
-<p class="osd-progress__actions">
-<label class="osd-progress__name">ชื่อผู้เรียน (ไม่บังคับ แสดงในหน้าสรุป) <input type="text" autocomplete="name" data-progress-name maxlength="60"></label>
-<button type="button" class="md-button md-button--primary" data-progress-summary-open>แสดงสรุปเต็มจอให้วิทยากรดู</button>
-</p>
-<h2 id="transfer">ย้ายความก้าวหน้าไปเครื่องอื่น</h2>
-<p>สร้างรหัสบนเครื่องเดิม แล้วพิมพ์หรือวางรหัสบนเครื่องใหม่ หรือสแกนคิวอาร์โค้ดด้วยกล้องของเครื่องใหม่ คะแนนที่ดีกว่าจะถูกเก็บไว้</p>
-<p><button type="button" class="md-button" data-progress-export>สร้างรหัสความก้าวหน้า</button></p>
-<div class="osd-progress__export" data-progress-export-box hidden>
-<label>รหัสความก้าวหน้า <input type="text" readonly data-progress-code></label>
-<button type="button" class="md-button" data-progress-copy>คัดลอกรหัส</button>
-<div class="osd-progress__qr" data-progress-qr></div>
-</div>
-<h3 id="import">นำเข้าจากเครื่องเดิม</h3>
-<p><label>รหัสจากเครื่องเดิม <input type="text" data-progress-import-code autocomplete="off" autocapitalize="characters" spellcheck="false"></label>
-<button type="button" class="md-button" data-progress-import>นำเข้า</button></p>
-<p class="osd-progress__status" data-progress-import-status role="status"></p>
-</div>
-"""
-
-
-def progress_markdown(course: Course) -> str:
+def progress_markdown(course: Course, blocks: TrustedBlocks) -> str:
     rows = [{"id": m.id, "number": n, "title": m.meta.title, "quiz": m.id in course.quizzes,
              "href": "../" + (urls.quiz_path(m.id) if m.id in course.quizzes else urls.module_path(m.id))}
             for n, m in enumerate(course.modules, 1)]
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    html = env.from_string(_PROGRESS_TEMPLATE).render(
+    html = template_env(course.root, "templates").get_template("progress.html").render(
         title=course.config.title, rows=rows, quiz_count=len(course.quizzes))
-    # Python-Markdown ends a raw HTML block at a blank line; keep the block in one piece.
-    html = "\n".join(line for line in html.split("\n") if line.strip())
     # Out of search: its words are table headings and this phone's scores, not course content.
-    return ('---\ntitle: "ความก้าวหน้าของฉัน"\nsearch:\n  exclude: true\n---\n\n# ความก้าวหน้าของฉัน\n\n'
-            + html + "\n")
+    return (front_matter("ความก้าวหน้าของฉัน", search={"exclude": True}) + "# ความก้าวหน้าของฉัน\n\n"
+            + blocks.add(html))
 
 
-def write_progress_page(course: Course, docs: Path) -> None:
-    (docs / PROGRESS_PAGE).write_text(progress_markdown(course), encoding="utf-8")
+def write_progress_page(course: Course, docs: Path, blocks: TrustedBlocks) -> None:
+    (docs / PROGRESS_PAGE).write_text(progress_markdown(course, blocks), encoding="utf-8")
 
 
 # --- the trainers' copy that opens from file:// -------------------------------------------------

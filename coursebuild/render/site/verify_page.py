@@ -9,15 +9,15 @@ import json
 import shutil
 from pathlib import Path
 
-import jinja2
-
 from coursebuild import urls
 from coursebuild.certificates.verify import FORMAT, VERIFY_DATA_DIR, public_files
 from coursebuild.markup import engine_root
 from coursebuild.problems import ContentError, Problem, relpath
+from coursebuild.render.site.docs import TrustedBlocks, front_matter
+from coursebuild.templates import template_env
 
 
-def write_verify_docs(course, docs: Path) -> None:
+def write_verify_docs(course, docs: Path, blocks: TrustedBlocks) -> None:
     """The verify page, its script and every cohort's hash file, into the MkDocs docs folder."""
     out = docs / urls.VERIFY_DIR
     (out / VERIFY_DATA_DIR).mkdir(parents=True)
@@ -35,10 +35,9 @@ def write_verify_docs(course, docs: Path) -> None:
         shutil.copyfile(path, out / VERIFY_DATA_DIR / path.name)
         cohorts.append({"file": f"{VERIFY_DATA_DIR}/{path.name}", "prefix": prefix})
     theme = engine_root(course.root) / "theme" / "certificate"
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(theme), autoescape=True,
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    page = env.get_template("verify.md").render(cohorts=json.dumps(cohorts, ensure_ascii=False),
-                                                course_title=course.config.title)
+    html = template_env(course.root, "certificate").get_template("verify.html").render(
+        cohorts=json.dumps(cohorts, ensure_ascii=False), course_title=course.config.title)
+    page = front_matter("ตรวจสอบวุฒิบัตร", search={"exclude": True}) + "# ตรวจสอบวุฒิบัตร\n\n" + blocks.add(html)
     (out / "index.md").write_text(page, encoding="utf-8")
     for name in ("verify.js", "verify.css"):
         shutil.copyfile(theme / name, out / name)
