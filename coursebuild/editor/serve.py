@@ -97,10 +97,12 @@ class PreviewServer:
     """The preview: call start(), then stop(). `url` is where it serves."""
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000,
-                 poll_seconds: float = POLL_SECONDS, log: Callable[[str], None] | None = None):
+                 poll_seconds: float = POLL_SECONDS, log: Callable[[str], None] | None = None,
+                 engine: str | None = None):
         from coursebuild.markup import engine_root
 
         self.root = root.resolve()
+        self.engine = engine  # None: the default named in mkdocs.yml, read at each rebuild
         self.site = self.root / "site"
         self.poll_seconds = poll_seconds
         self.log = log or (lambda message: None)
@@ -150,8 +152,8 @@ class PreviewServer:
             course, problems = load_checked_course(self.root)
             if course is not None:
                 try:
-                    # Built for the preview's own address, so Material's instant navigation works.
-                    build_site(with_site_url(course, self.url))
+                    # Built for the preview's own address, so the engines' instant navigation works.
+                    build_site(with_site_url(course, self.url), self.engine)
                 except ContentError as exc:
                     problems = problems + exc.problems
             self.problems = problems if any(p.is_error for p in problems) else []
@@ -236,11 +238,11 @@ def _looks_like_page(path: str) -> bool:
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
-          log: Callable[[str], None] | None = None) -> int:
+          log: Callable[[str], None] | None = None, engine: str | None = None) -> int:
     """Run the preview until Ctrl-C. Returns the exit code."""
     log = log or (lambda message: print(message, file=sys.stderr, flush=True))
     try:
-        preview = PreviewServer(root, host, port, log=log)
+        preview = PreviewServer(root, host, port, log=log, engine=engine)
     except OSError as exc:
         log(f"preview: cannot listen on {host}:{port} ({exc.strerror}); try --port {port + 1}")
         return 1

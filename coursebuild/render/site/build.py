@@ -1,14 +1,14 @@
 """Stage 3a: render the trainee site.
 
-We write a generated MkDocs docs folder (lessons without trainer notes, compiled quizzes, the home
-page with the module list), run MkDocs with the plain mkdocs.yml, then post-process the search
-index for Thai. Quizzes and the nav are ours, not MkDocs plugins, so the engine can be swapped.
+We write a generated docs folder (lessons without trainer notes, compiled quizzes, the home page
+with the module list), run a site engine on it with the plain mkdocs.yml (MkDocs or Zensical,
+engines.py), then make our Thai search index from the built pages and the offline files.
+Quizzes, the nav and search are ours, not engine plugins, so either engine gives the same site.
 """
 from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +23,9 @@ from coursebuild.markup import (
     render_markdown,
     strip_admonitions,
 )
-from coursebuild.problems import ContentError, Problem
+from coursebuild.render.site.engines import choose_engine, run_engine, write_heading_ids
 from coursebuild.render.site.offline import write_offline_files, write_progress_page
-from coursebuild.render.site.search import prepare_search_index
+from coursebuild.render.site.search_index import write_search_index
 from coursebuild.render.site.verify_page import write_verify_docs
 from coursebuild.render.views import format_duration, needed_to_pass
 from coursebuild.source.load import COURSE_DIR, IMAGE_DIR, Course, Module, Page, Quiz
@@ -257,63 +257,19 @@ def site_extra(course: Course) -> dict:
     }
 
 
-def course_copyright(course: Course) -> str:
-    names = " และ ".join(o.name for o in course.config.organisers)
-    return f"{course.config.title} · {names}"
-
-
-class _CollectWarnings(logging.Handler):
-    """MkDocs logs problems; we turn its warnings into Problems so the build fails loudly."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-def run_mkdocs(course: Course, docs: Path, out: Path, has_downloads: bool) -> None:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    handler = _CollectWarnings()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    try:
-        config = load_config(
-            config_file=str(engine_root(course.root) / "mkdocs.yml"),
-            docs_dir=str(docs), site_dir=str(out),
-            site_name=course.config.title, site_url=course.config.site_url,
-            nav=site_nav(course, has_downloads), strict=True,
-            copyright=course_copyright(course),
-        )
-        config.extra["osd"] = site_extra(course)
-        build(config)
-    except MkDocsException as exc:
-        handler.records.append(logging.LogRecord("mkdocs", logging.ERROR, "", 0, str(exc), None, None))
-    finally:
-        logger.removeHandler(handler)
-    if handler.records:
-        raise ContentError([
-            Problem("mkdocs.yml", 0, 0, "site-engine", r.getMessage().replace(str(docs) + "/", ""),
-                    "MkDocs rejected the generated site; this is usually a theme or mkdocs.yml problem")
-            for r in handler.records])
-
-
-def render_site(course: Course, out: Path) -> None:
-    """Build the whole trainee site into the empty folder `out`."""
+def render_site(course: Course, out: Path, engine: str) -> None:
+    """Build the whole trainee site into the empty folder `out` with the site engine `engine`."""
     work = out.parent / (out.name + ".docs")
     handouts = read_handout_manifest(course.root / "site")
     try:
         write_docs(course, work, handouts)
-        run_mkdocs(course, work, out, bool(handouts))
+        write_heading_ids(course, work)
+        run_engine(engine, course, work, out, site_nav(course, bool(handouts)), {"osd": site_extra(course)})
         for name in THEME_BUILD_ONLY:
             shutil.rmtree(out / name, ignore_errors=True)
+        write_search_index(course, work, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    prepare_search_index(course, out)
     # Last: the service worker's precache list hashes every other file of the finished site.
     write_offline_files(course, out)
 
@@ -331,13 +287,16 @@ def with_site_url(course: Course, site_url: str | None) -> Course:
     return dataclasses.replace(course, config=dataclasses.replace(course.config, site_url=site_url))
 
 
-def build_site(course: Course) -> Path:
-    """Build into a staging folder and swap it in as <root>/site only when everything succeeded."""
+def build_site(course: Course, engine: str | None = None) -> Path:
+    """Build into a staging folder and swap it in as <root>/site only when everything succeeded.
+
+    `engine` is "mkdocs" or "zensical"; None means the default named in mkdocs.yml."""
     from coursebuild.write import carry_over, replace_dir, staging_dir
 
+    engine = choose_engine(course.root, engine)
     dest = course.root / "site"
     with staging_dir(dest) as tmp:
-        render_site(course, tmp)
+        render_site(course, tmp, engine)
         carry_over(dest, tmp, CARRIED_OVER)
         replace_dir(tmp, dest)
     return dest
