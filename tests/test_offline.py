@@ -46,7 +46,7 @@ def test_worker_lists_every_page_and_the_search_index_but_no_pdf(built):
     files = worker_info(site)["files"]
     pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
     assert pages <= set(files), pages - set(files)
-    for needed in ("search/index.js", "assets/search.js", "assets/search-engine.js", "assets/search.css",
+    for needed in ("search/index.js", "assets/search.js", "assets/search-engine.js",
                    "assets/quiz.js", "assets/offline.js", "assets/progress.js",
                    "manifest.webmanifest", "assets/icons/icon-192.png", "progress/index.html"):
         assert needed in files

@@ -130,21 +130,22 @@ def test_no_request_leaves_the_site(minimal_site, phone):
     assert foreign == []
 
 
-def test_search_index_loads_only_when_search_is_opened(minimal_site, phone):
-    """The index and worker are half a lesson's weight: a visit that never searches skips them."""
+def test_search_loads_only_when_it_is_opened(minimal_site, phone):
+    """The index and the search engine are half a lesson's weight: a visit that never searches
+    skips them."""
     _, url = minimal_site
     fetched: list[str] = []
     phone.on("request", lambda r: fetched.append(urlsplit(r.url).path))
     phone.goto(url + "modules/first-steps/", wait_until="networkidle")
-    assert not any("search_index" in p or "/workers/search" in p for p in fetched)
+    on_demand = ("/search/index.js", "/assets/search-engine.js")
+    assert not [p for p in fetched if p.endswith(on_demand)]
 
-    phone.locator('label[for="__search"]').first.click()
+    phone.locator(".osd-search-button").click()
     phone.keyboard.type("ข่าวปลอม")
     # Results update per keystroke; wait for those of the whole word.
-    phone.wait_for_function("""() => [...document.querySelectorAll('.md-search-result__link')]
+    phone.wait_for_function("""() => [...document.querySelectorAll('.osd-search__link')]
                                       .some(a => a.href.includes('fake-news'))""")
-    assert any(p.endswith("/search/search_index.json") for p in fetched)
-    assert any("/workers/search" in p for p in fetched)
+    assert all(any(p.endswith(name) for p in fetched) for name in on_demand)
 
 
 def test_trainer_notes_never_reach_the_site(minimal_site):

@@ -1,7 +1,7 @@
 /* Site search, the part every page loads: the header button, the dialog, the keyboard, ?q= links
  * and highlighting on the page a result leads to. Kept small; what searching needs loads when the
- * search is first opened: search-engine.js (Thai query handling, ranking, results), search.css,
- * and the index, search/index.js (written by coursebuild/render/site/search_index.py).
+ * search is first opened: search-engine.js (Thai query handling, ranking, results) and the index,
+ * search/index.js (written by coursebuild/render/site/search_index.py). Its looks are in osd.css.
  *
  * The same on both site engines (MkDocs + Material, Zensical): their own search is switched off in
  * mkdocs.yml, since neither finds words inside unspaced Thai. Scripts, not fetch(), load the engine
@@ -21,7 +21,7 @@
   /* Material Design Icons "magnify", as the engines draw their own search button. */
   var MAGNIFY = "M9.5 3A6.5 6.5 0 0 1 16 9.5c0 1.61-.59 3.09-1.56 4.23l.27.27h.79l5 5-1.5 1.5-5-5v-.79l-.27-.27A6.52 6.52 0 0 1 9.5 16 6.5 6.5 0 0 1 3 9.5 6.5 6.5 0 0 1 9.5 3m0 2C7 5 5 7 5 9.5S7 14 9.5 14 14 12 14 9.5 12 5 9.5 5";
 
-  var dialog = null, input = null, status = null, list = null, styled = null;
+  var dialog = null, input = null, status = null, list = null;
   var opener = null, loading = null, engine = null, pending = false;
 
   function el(tag, attrs, children) {
@@ -66,13 +66,6 @@
   }
 
   function build() {
-    /* The stylesheet goes inside the dialog: instant navigation keeps the body's own children but
-       drops head elements the next page lacks. */
-    var css = el("link", { rel: "stylesheet", href: ROOT + "assets/search.css" });
-    styled = new Promise(function (resolve) {
-      css.onload = css.onerror = resolve;
-      setTimeout(resolve, 1000);
-    });
     input = el("input", {
       id: "osd-search-input", "class": "osd-search__input", type: "search", autocomplete: "off",
       spellcheck: "false", enterkeyhint: "search", placeholder: "พิมพ์คำที่ต้องการค้นหา",
@@ -84,7 +77,8 @@
       input, close]);
     status = el("p", { id: "osd-search-status", "class": "osd-search__status", role: "status" });
     list = el("ol", { "class": "osd-search__results", "aria-label": "ผลการค้นหา" });
-    dialog = el("dialog", { "class": "osd-search", "aria-labelledby": "osd-search-label" }, [css, form, status, list]);
+    /* In the body, which the engines' instant navigation keeps from page to page. */
+    dialog = el("dialog", { "class": "osd-search", "aria-labelledby": "osd-search-label" }, [form, status, list]);
     document.body.appendChild(dialog);
 
     input.addEventListener("input", schedule);
@@ -145,12 +139,9 @@
     if (!dialog) build();
     if (!dialog.open) {
       opener = document.activeElement;
-      styled.then(function () {
-        if (dialog.open) return;
-        dialog.showModal();
-        document.documentElement.classList.add("osd-search-open");
-        input.focus();
-      });
+      dialog.showModal();
+      document.documentElement.classList.add("osd-search-open");
+      input.focus();
     }
     if (typeof query === "string") input.value = query;
     run();

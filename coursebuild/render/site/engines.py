@@ -46,7 +46,7 @@ def _problem(message: str, hint: str, code: str = "site-engine", line: int = 0, 
     return Problem(_CONFIG, line, column, code, message, hint)
 
 
-def _setting_position(root: Path, *keys: str) -> tuple[int, int]:
+def setting_position(root: Path, *keys: str) -> tuple[int, int]:
     """Line and column of a setting in mkdocs.yml, for a problem report (0, 0 if not found)."""
     from coursebuild.source.yamlsource import load_yaml
 
@@ -64,7 +64,7 @@ def default_engine(root: Path) -> str:
     extra = load_site_config(root).get("extra") or {}
     name = extra.get("engine", FALLBACK_ENGINE) if isinstance(extra, dict) else FALLBACK_ENGINE
     if name not in ENGINES:
-        line, column = _setting_position(root, "extra", "engine")
+        line, column = setting_position(root, "extra", "engine")
         raise ContentError([_problem(f"unknown site engine {name!r}", f"write one of: {', '.join(ENGINES)}",
                                      "site-engine-setting", line, column)])
     return name

@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from coursebuild.problems import ContentError, Problem
+from coursebuild.render.site.engines import setting_position
 from coursebuild.render.site.search import ThaiSegmenter, load_search_words
 
 INDEX_FILE = "search/index.js"
@@ -147,7 +148,8 @@ def build_index(course, docs: Path, site: Path) -> dict:
     words, problems = load_search_words(course.root)
     home = site / "index.html"
     if not home.is_file() or SEARCH_SCRIPT not in home.read_text(encoding="utf-8"):
-        problems.append(Problem("mkdocs.yml", 0, 0, "search-config", f"the pages do not load {SEARCH_SCRIPT}",
+        line, column = setting_position(course.root, "extra_javascript")
+        problems.append(Problem("mkdocs.yml", line, column, "search-config", f"the pages do not load {SEARCH_SCRIPT}",
                                 "list assets/search.js under extra_javascript: it is the site's search"))
     entries: list[tuple[str, str, list[tuple[str, str, str]]]] = []
     first = ["index.md", *(f"modules/{m.id}.md" for m in course.modules), *(f"quiz/{m.id}.md" for m in course.modules)]
