@@ -152,12 +152,40 @@ class HeadingIdError(ValueError):
         self.heading = heading
 
 
+class _Slug:
+    """The toc extension's slugify, switchable on one Markdown instance (building one is the slow
+    part: two conversions a page, for every page of the site)."""
+
+    def __init__(self) -> None:
+        self.function = slugify
+
+    def __call__(self, value: str, separator: str) -> str:
+        return self.function(value, separator)
+
+
+_TOC_MARKDOWN: dict[Path, tuple[dict, markdown.Markdown, _Slug]] = {}
+
+
+def _toc_markdown(root: Path) -> tuple[markdown.Markdown, _Slug]:
+    """One Markdown instance per mkdocs.yml as loaded (a reloaded mkdocs.yml gets a new one)."""
+    config = load_site_config(root)
+    cached = _TOC_MARKDOWN.get(root)
+    if cached is None or cached[0] is not config:
+        slug = _Slug()
+        names, configs = markdown_extensions(root)
+        configs = {**configs, "toc": {**configs["toc"], "slugify": slug}}
+        cached = _TOC_MARKDOWN[root] = (config, markdown.Markdown(extensions=names, extension_configs=configs), slug)
+    return cached[1], cached[2]
+
+
 def _toc_ids(root: Path, text: str, slug) -> list[tuple[str, str]]:
     """(id, text) of every heading Python-Markdown's toc sees, in document order."""
-    names, configs = markdown_extensions(root)
-    configs = {**configs, "toc": {**configs["toc"], "slugify": slug}}
-    md = markdown.Markdown(extensions=names, extension_configs=configs)
-    md.convert(text)
+    md, switch = _toc_markdown(root)
+    switch.function = slug
+    try:
+        md.reset().convert(text)
+    finally:
+        switch.function = slugify
     out: list[tuple[str, str]] = []
 
     def walk(tokens: list[dict]) -> None:

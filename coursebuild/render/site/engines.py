@@ -42,7 +42,7 @@ ENGINE_SEARCH_FILES = ("assets/javascripts/workers", "assets/javascripts/lunr", 
 _CONFIG = "mkdocs.yml"
 
 
-def _problem(message: str, hint: str, code: str = "site-engine", line: int = 0, column: int = 0) -> Problem:
+def _problem(code: str, message: str, hint: str, line: int = 0, column: int = 0) -> Problem:
     return Problem(_CONFIG, line, column, code, message, hint)
 
 
@@ -65,8 +65,8 @@ def default_engine(root: Path) -> str:
     name = extra.get("engine", FALLBACK_ENGINE) if isinstance(extra, dict) else FALLBACK_ENGINE
     if name not in ENGINES:
         line, column = setting_position(root, "extra", "engine")
-        raise ContentError([_problem(f"unknown site engine {name!r}", f"write one of: {', '.join(ENGINES)}",
-                                     "site-engine-setting", line, column)])
+        raise ContentError([_problem("site-engine-setting", f"unknown site engine {name!r}",
+                                     f"write one of: {', '.join(ENGINES)}", line, column)])
     return name
 
 
@@ -75,8 +75,8 @@ def choose_engine(root: Path, requested: str | None) -> str:
     if requested is None:
         return default_engine(root)
     if requested not in ENGINES:
-        raise ContentError([_problem(f"unknown site engine {requested!r}", f"use one of: {', '.join(ENGINES)}",
-                                     "site-engine-setting")])
+        raise ContentError([_problem("site-engine-setting", f"unknown site engine {requested!r}",
+                                     f"use one of: {', '.join(ENGINES)}")])
     return requested
 
 
@@ -89,10 +89,9 @@ def check_engine_search_off(config: dict) -> list[Problem]:
         settings = entry.get("search") if isinstance(entry, dict) else None
         if isinstance(settings, dict) and settings.get("enabled") is False:
             return []
-    return [_problem("the site engine's own search is not switched off",
+    return [_problem("search-config", "the site engine's own search is not switched off",
                      "keep `plugins: [search: {enabled: false}]` in mkdocs.yml: the site uses our Thai search "
-                     "(assets/search.js), which the engines' search would duplicate and cannot replace",
-                     "search-config")]
+                     "(assets/search.js), which the engines' search would duplicate and cannot replace")]
 
 
 def site_settings(course, nav: list, extra: dict) -> dict:
@@ -181,7 +180,7 @@ def _run_mkdocs(course, settings: dict, docs: Path, out: Path) -> None:
         logger.removeHandler(handler)
     if handler.records:
         raise ContentError([
-            _problem(r.getMessage().replace(str(docs) + "/", ""),
+            _problem("site-engine", r.getMessage().replace(str(docs) + "/", ""),
                      "MkDocs rejected the generated site; this is usually a theme or mkdocs.yml problem")
             for r in handler.records])
 
@@ -262,10 +261,10 @@ def _run_zensical(course, config: dict, settings: dict, docs: Path, out: Path) -
         found = [(m.group("message").strip(), m.group("where").strip()) for m in _REPORT.finditer(report)]
         if result.returncode != 0 or found:
             lines = [line for line in report.splitlines() if line.strip()]
-            raise ContentError([
-                _problem(f"{where}: {message}", "Zensical rejected the generated site; this is usually a theme or "
-                                                "mkdocs.yml problem") for message, where in found]
-                or [_problem(f"Zensical failed: {lines[-1] if lines else result.returncode}",
+            hint = "Zensical rejected the generated site; this is usually a theme or mkdocs.yml problem"
+            raise ContentError(
+                [_problem("site-engine", f"{where}: {message}", hint) for message, where in found]
+                or [_problem("site-engine", f"Zensical failed: {lines[-1] if lines else result.returncode}",
                              "run the build again; if it persists, check mkdocs.yml and theme/")])
         for child in (work / "site").iterdir():
             os.replace(child, out / child.name)
