@@ -38,6 +38,7 @@
     var pages = index.pages, docs = index.docs;
     var postings = new Map();   /* token → [{doc, text: count, title: count}] */
     var flat = [];              /* per doc: its tokens joined by U+200B, to find tokens side by side */
+    var lengths = [];           /* per doc: tokens in its text, for BM25's length normalisation */
     var groupOf = new Map();    /* any spelling, lower case → its group */
     var segmenter = null;
     try {
@@ -49,7 +50,7 @@
     }
 
     docs.forEach(function (doc, number) {
-      var counts = new Map();
+      var counts = new Map(), joined = "";
       [["title", doc.t], ["text", doc.x]].forEach(function (field) {
         var list = tokens(field[1]);
         list.forEach(function (token) {
@@ -57,15 +58,16 @@
           if (!entry) counts.set(token, entry = { doc: number, text: 0, title: 0 });
           entry[field[0]]++;
         });
-        flat.push(ZWSP + list.join(ZWSP) + ZWSP);
+        joined += ZWSP + list.join(ZWSP) + ZWSP;
+        if (field[0] === "text") lengths.push(list.length);
       });
+      flat.push(joined);
       counts.forEach(function (entry, token) {
         if (!postings.has(token)) postings.set(token, []);
         postings.get(token).push(entry);
       });
     });
-    /* flat holds title then text for each doc: join them per doc. */
-    flat = docs.map(function (doc, number) { return flat[2 * number] + flat[2 * number + 1]; });
+    var averageLength = lengths.reduce(function (a, b) { return a + b; }, 0) / Math.max(1, lengths.length);
 
     (index.groups || []).forEach(function (group) {
       group.forEach(function (spelling) { groupOf.set(spelling.toLowerCase(), group); });
@@ -205,6 +207,13 @@
 
     function idf(list) { return Math.log(1 + docs.length / list.length); }
 
+    /* BM25: more mentions count for less and less, and a long section (a whole quiz) needs more
+       of them than a short one; a word in the heading counts most. */
+    function weight(entry) {
+      var k = 1.2, b = 0.75, norm = k * (1 - b + b * lengths[entry.doc] / (averageLength || 1));
+      return entry.text * (k + 1) / (entry.text + norm) + 2 * Math.min(entry.title, 1);
+    }
+
     /* doc → {score, tokens} for one alternative. */
     function matchAlternative(alt) {
       var out = new Map(), last = alt.tokens.length - 1;
@@ -213,9 +222,9 @@
         candidates.forEach(function (candidate) {
           var list = postings.get(candidate);
           if (!list) return;
-          var weight = idf(list) * (candidate === token ? 1 : 0.6);
+          var factor = idf(list) * (candidate === token ? 1 : 0.6);
           list.forEach(function (entry) {
-            var score = weight * (1 + Math.log(1 + entry.text) + 3 * Math.min(entry.title, 1));
+            var score = factor * weight(entry);
             var seen = found.get(entry.doc);
             if (!seen) found.set(entry.doc, seen = { score: 0, tokens: [] });
             seen.score = Math.max(seen.score, score);
