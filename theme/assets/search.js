@@ -71,7 +71,7 @@
       spellcheck: "false", enterkeyhint: "search", placeholder: "พิมพ์คำที่ต้องการค้นหา",
       "aria-describedby": "osd-search-status"
     });
-    var close = el("button", { type: "button", "class": "osd-search__close", "aria-label": "ปิดการค้นหา", text: "ปิด" });
+    var close = el("button", { type: "button", "class": "osd-search__close", text: "ปิด" });
     var form = el("form", { "class": "osd-search__bar", role: "search" }, [
       el("label", { "for": "osd-search-input", id: "osd-search-label", "class": "osd-search__label", text: "ค้นหาบทเรียน" }),
       input, close]);
