@@ -42,28 +42,34 @@ from coursebuild.render.site.engines import run_engine, write_heading_ids  # noq
 BUDGET_KB = 120
 
 
-def time_ours(root: Path, runs: int, engine: str) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        assert main(["--root", str(root), "site", "--engine", engine]) == 0
-        times.append(time.perf_counter() - start)
-    return times
+def time_ours(root: Path, engine: str) -> float:
+    start = time.perf_counter()
+    assert main(["--root", str(root), "site", "--engine", engine]) == 0
+    return time.perf_counter() - start
 
 
-def time_engine_alone(root: Path, runs: int, engine: str) -> list[float]:
+def time_engine_alone(course, docs: Path, engine: str) -> float:
     """The engine on the Markdown our build generates (no checks, search index or offline files)."""
+    out = Path(tempfile.mkdtemp())
+    start = time.perf_counter()
+    run_engine(engine, course, docs, out, site_nav(course), {"osd": site_extra(course)})
+    elapsed = time.perf_counter() - start
+    shutil.rmtree(out)
+    return elapsed
+
+
+def time_builds(root: Path, runs: int) -> dict[tuple[str, str], list[float]]:
+    """Each engine's whole build and the engine alone, interleaved run by run so that load from
+    other work on the machine falls on all four alike."""
     course, _ = load_checked_course(root)
     docs = Path(tempfile.mkdtemp()) / "docs"
     write_docs(course, docs, [])
     write_heading_ids(course, docs)
-    times = []
+    times: dict[tuple[str, str], list[float]] = {}
     for _ in range(runs):
-        out = Path(tempfile.mkdtemp())
-        start = time.perf_counter()
-        run_engine(engine, course, docs, out, site_nav(course), {"osd": site_extra(course)})
-        times.append(time.perf_counter() - start)
-        shutil.rmtree(out)
+        for engine in ENGINES:
+            times.setdefault((engine, "ours"), []).append(time_ours(root, engine))
+            times.setdefault((engine, "alone"), []).append(time_engine_alone(course, docs, engine))
     shutil.rmtree(docs.parent)
     return times
 
@@ -97,7 +103,7 @@ def first_load_bytes(root: Path, path: str, engine: str) -> dict[str, tuple[int,
 def main_bench() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", default=str(ROOT), help="project holding course/ and quizzes/")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--page", default=None, help="lesson path, default: the first module")
     args = parser.parse_args()
 
@@ -109,14 +115,15 @@ def main_bench() -> None:
             shutil.copytree(args.root, root, dirs_exist_ok=True)
         course, _ = load_checked_course(root)
         path = args.page or f"modules/{course.modules[0].id}/"
-        medians = {}
+        times = time_builds(root, args.runs)
+        medians = {key: statistics.median(value) for key, value in times.items()}
         for engine in ENGINES:
-            ours = statistics.median(time_ours(root, args.runs, engine))
-            alone = statistics.median(time_engine_alone(root, args.runs, engine))
-            medians[engine] = ours
-            print(f"{engine}: site build (median of {args.runs}): ours {ours:.2f} s, the engine alone {alone:.2f} s, "
-                  f"ratio {ours / alone:.2f}x")
-        print(f"zensical / mkdocs whole build: {medians['zensical'] / medians['mkdocs']:.2f}x")
+            ours, alone = medians[(engine, "ours")], medians[(engine, "alone")]
+            print(f"{engine}: site build, median (fastest) of {args.runs}: ours {ours:.2f} s "
+                  f"({min(times[(engine, 'ours')]):.2f}), the engine alone {alone:.2f} s "
+                  f"({min(times[(engine, 'alone')]):.2f}), ratio {ours / alone:.2f}x")
+        print(f"zensical / mkdocs: whole build {medians[('zensical', 'ours')] / medians[('mkdocs', 'ours')]:.2f}x, "
+              f"engine alone {medians[('zensical', 'alone')] / medians[('mkdocs', 'alone')]:.2f}x")
         for engine in ENGINES:
             sizes = first_load_bytes(root, path, engine)
             raw = sum(r for r, _ in sizes.values())
