@@ -2,6 +2,8 @@
 # `make test` runs every test. See README.md.
 # Both first make sure the system packages in system-packages.txt are there (installing them as
 # root or with password-less sudo, else stopping with the apt-get line to run).
+# ENGINE=mkdocs or ENGINE=zensical picks the site engine for build, site, offline and serve
+# (default: extra: engine: in mkdocs.yml), e.g. `make site ENGINE=zensical`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -31,13 +33,13 @@ $(NODE_STAMP): tests/package.json tests/package-lock.json | system-packages
 	touch $@
 
 build: $(STAMP)
-	$(BIN)/python build.py build
+	$(BIN)/python build.py build $(if $(ENGINE),--engine $(ENGINE))
 
 check: $(STAMP)
 	$(BIN)/python build.py check
 
 site: $(STAMP)
-	$(BIN)/python build.py site
+	$(BIN)/python build.py site $(if $(ENGINE),--engine $(ENGINE))
 
 handouts: $(STAMP)
 	$(BIN)/python build.py handouts
@@ -46,10 +48,10 @@ certificates: $(STAMP)
 	$(BIN)/python build.py certificates
 
 offline: $(STAMP)
-	$(BIN)/python build.py site --offline
+	$(BIN)/python build.py site --offline $(if $(ENGINE),--engine $(ENGINE))
 
 serve: $(STAMP)
-	$(BIN)/python build.py serve
+	$(BIN)/python build.py serve $(if $(ENGINE),--engine $(ENGINE))
 
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest

@@ -45,7 +45,8 @@ def _site(course, args: argparse.Namespace) -> list[str]:
     from coursebuild.render.site.build import build_site, with_site_url
 
     course = with_site_url(course, getattr(args, "site_url", None))
-    lines = [f"site: wrote {build_site(course)}"]
+    site = build_site(course, getattr(args, "engine", None))
+    lines = [f"site: wrote {site}"]
     if getattr(args, "offline", False):
         from coursebuild.render.site.offline import write_offline_zip
 
@@ -106,7 +107,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from coursebuild.editor.serve import serve
 
-    return serve(_root(args), host=args.host, port=args.port)
+    return serve(_root(args), host=args.host, port=args.port, engine=args.engine)
 
 
 def cmd_new_module(args: argparse.Namespace) -> int:
@@ -136,6 +137,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _engine_option(parser: argparse.ArgumentParser) -> None:
+    from coursebuild.render.site.engines import ENGINES
+
+    parser.add_argument("--engine", choices=ENGINES, default=None,
+                        help="site engine: mkdocs or zensical (default: extra: engine: in mkdocs.yml)")
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python build.py",
@@ -156,6 +164,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("site", help="build the trainee site into site/ (replaced only on success)")
     p.add_argument("--offline", action="store_true", help="also write dist/site-offline.zip for use without a server")
     p.add_argument("--site-url", help="build for another address than course.yml's site_url, e.g. a local server")
+    _engine_option(p)
     p.set_defaults(func=cmd_site)
 
     p = sub.add_parser("handouts", help="build the PDF handouts into site/handouts/")
@@ -176,11 +185,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("build", help="everything: certificates, site and handouts")
+    _engine_option(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", help="live preview: rebuild on every change and reload the browser")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    _engine_option(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("new-module", help="create a module file and its quiz stub, and list it in course.yml",

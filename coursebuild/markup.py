@@ -30,18 +30,6 @@ def slugify(value: str, separator: str) -> str:
     return re.sub(r"[ ]+", separator, text)
 
 
-class _MkDocsYamlLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml without importing MkDocs: the only tag we use is !!python/name."""
-
-
-def _python_name(loader: yaml.SafeLoader, suffix: str, node: yaml.Node):
-    module, _, name = suffix.rpartition(".")
-    return getattr(__import__(module, fromlist=[name]), name)
-
-
-_MkDocsYamlLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", _python_name)
-
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -55,21 +43,42 @@ def engine_root(root: Path) -> Path:
 
 @functools.lru_cache(maxsize=4)
 def load_site_config(root: Path) -> dict:
-    with open(engine_root(root) / "mkdocs.yml", encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_MkDocsYamlLoader)  # noqa: S506 - restricted loader above
+    """mkdocs.yml as plain data. Both site engines read it, and Zensical cannot call Python, so
+    a `!!python/...` tag (or any YAML error) is reported as a problem, not loaded."""
+    from coursebuild.problems import ContentError, Problem
+
+    try:
+        with open(engine_root(root) / "mkdocs.yml", encoding="utf-8") as fh:
+            return yaml.safe_load(fh) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise ContentError([Problem(
+            "mkdocs.yml", line, column, "site-config",
+            f"mkdocs.yml is not plain YAML: {getattr(exc, 'problem', None) or exc}",
+            "both site engines read mkdocs.yml and Zensical cannot call Python: no !!python tags; "
+            "heading ids come from coursebuild.markup.slugify without one")]) from exc
 
 
 def markdown_extensions(root: Path) -> tuple[list[str], dict[str, dict]]:
-    """The extension list and their configs, exactly as mkdocs.yml gives them to the site."""
+    """The extension list and their configs as mkdocs.yml gives them to the site, with our
+    Thai-preserving slugify for heading ids.
+
+    The site gets the same ids without Python in mkdocs.yml: the build writes every heading's
+    id into the generated Markdown (`with_heading_ids`), computed here.
+    """
     names: list[str] = []
     configs: dict[str, dict] = {}
     for entry in load_site_config(root).get("markdown_extensions", []):
         if isinstance(entry, dict):
             (name, cfg), = entry.items()
             names.append(name)
-            configs[name] = cfg or {}
+            configs[name] = dict(cfg or {})
         else:
             names.append(entry)
+    if "toc" not in names:  # both engines always add it
+        names.insert(0, "toc")
+    configs["toc"] = {**configs.get("toc", {}), "slugify": slugify}
     return names, configs
 
 
@@ -216,3 +225,110 @@ def admonition_blocks(text: str, kind: str) -> list[tuple[int, str]]:
                 end += 1
             blocks.append((index, "\n".join(lines[index:end]).rstrip()))
     return blocks
+
+
+# --- fixed heading ids for the site engines -----------------------------------------------------
+
+# An ATX heading line ("## Title", also indented inside an admonition); a trailing attribute list
+# ("{#id .class}" or "{: ...}") is kept. Setext headings ("Title" over "====") are not matched:
+# `with_heading_ids` reports them, since they cannot be given a fixed id here.
+_ATX = re.compile(r"^(?P<lead>[ \t]*#{1,6}[ \t]+)(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
+_ATTR_LIST = re.compile(r"\{:?(?P<attrs>[^{}]*)\}$")
+_PLACEHOLDER = "osd-heading-"
+_NO_ID = "osd-no-fixed-id"
+
+
+class HeadingIdError(ValueError):
+    """A heading the build could not give a fixed id; `heading` is its text."""
+
+    def __init__(self, heading: str):
+        super().__init__(heading)
+        self.heading = heading
+
+
+class _Slug:
+    """The toc extension's slugify, switchable on one Markdown instance (building one is the slow
+    part: two conversions a page, for every page of the site)."""
+
+    def __init__(self) -> None:
+        self.function = slugify
+
+    def __call__(self, value: str, separator: str) -> str:
+        return self.function(value, separator)
+
+
+_TOC_MARKDOWN: dict[Path, tuple[dict, markdown.Markdown, _Slug]] = {}
+
+
+def _toc_markdown(root: Path) -> tuple[markdown.Markdown, _Slug]:
+    """One Markdown instance per mkdocs.yml as loaded (a reloaded mkdocs.yml gets a new one)."""
+    config = load_site_config(root)
+    cached = _TOC_MARKDOWN.get(root)
+    if cached is None or cached[0] is not config:
+        slug = _Slug()
+        names, configs = markdown_extensions(root)
+        configs = {**configs, "toc": {**configs["toc"], "slugify": slug}}
+        cached = _TOC_MARKDOWN[root] = (config, markdown.Markdown(extensions=names, extension_configs=configs), slug)
+    return cached[1], cached[2]
+
+
+def _toc_ids(root: Path, text: str, slug) -> list[tuple[str, str]]:
+    """(id, text) of every heading Python-Markdown's toc sees, in document order."""
+    md, switch = _toc_markdown(root)
+    switch.function = slug
+    try:
+        md.reset().convert(text)
+    finally:
+        switch.function = slugify
+    out: list[tuple[str, str]] = []
+
+    def walk(tokens: list[dict]) -> None:
+        for token in tokens:
+            out.append((token["id"], token["name"]))
+            walk(token["children"])
+
+    walk(md.toc_tokens)
+    return out
+
+
+def with_heading_ids(root: Path, text: str) -> str:
+    """Markdown with every heading's id written out as `{#id}`, the id our slugify gives it.
+
+    Engines slugify headings each their own way (Zensical's drops Thai: "2. รู้เท่าทันข่าวปลอม"
+    becomes "2") and neither may call our Python, but both honour an explicit attribute list.
+    Which lines are headings is Python-Markdown's own answer, not a guess: each candidate line gets
+    a numbered placeholder id, the text is converted, and the placeholders that came back as
+    heading ids get the real ones; the rest (a "# comment" in a code block) are left as they were.
+    Raises HeadingIdError for a heading that has no line of its own to annotate (setext style).
+    """
+    lines = text.split("\n")
+    candidates: dict[int, int] = {}  # line index -> placeholder number
+    for index, line in enumerate(lines):
+        match = _ATX.match(line)
+        if not match or not match.group("text").strip():
+            continue
+        body = match.group("text").rstrip()
+        attrs = _ATTR_LIST.search(body)
+        if attrs and "#" in attrs.group("attrs"):
+            continue  # the editor fixed the id already
+        number = len(candidates)
+        candidates[index] = number
+        if attrs:  # keep the classes: {.x} -> {#id .x}
+            body = f"{body[:attrs.start()]}{{#{_PLACEHOLDER}{number} {attrs.group('attrs').lstrip(': ')}}}"
+        else:
+            body = f"{body} {{#{_PLACEHOLDER}{number}}}"
+        lines[index] = match.group("lead") + body
+    wanted = _toc_ids(root, text, slugify)
+    marked = _toc_ids(root, "\n".join(lines), lambda value, separator: _NO_ID)
+    found: dict[int, str] = {}
+    for (want, _), (got, name) in zip(wanted, marked, strict=True):
+        if got.startswith(_NO_ID):
+            raise HeadingIdError(name)
+        if got.startswith(_PLACEHOLDER):
+            found[int(got.removeprefix(_PLACEHOLDER))] = want
+    original = text.split("\n")
+    for index, number in candidates.items():
+        placeholder = f"#{_PLACEHOLDER}{number}"
+        lines[index] = (lines[index].replace(placeholder, "#" + found[number], 1) if number in found
+                        else original[index])
+    return "\n".join(lines)

@@ -1,5 +1,9 @@
 """Shared test fixtures: sample courses copied to a temp folder, built sites served on
-localhost, and Debian's Chromium driven by Playwright (never a downloaded browser)."""
+localhost, and Debian's Chromium driven by Playwright (never a downloaded browser).
+
+Every site test runs on both site engines: a test that takes `site_engine` (or a fixture built
+with it, such as `minimal_site`) runs once with MkDocs and once with Zensical, and each fixture
+site is built once per engine."""
 from __future__ import annotations
 
 import functools
@@ -18,6 +22,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 PHONE = {"width": 360, "height": 740}
+ENGINES = ("mkdocs", "zensical")
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -41,10 +46,11 @@ def copy_course(name: str, dest: Path) -> Path:
     return dest
 
 
-def build(root: Path, *command: str) -> int:
+def build(root: Path, *command: str, engine: str | None = None) -> int:
+    """`python build.py --root ROOT COMMAND...`, with `--engine ENGINE` when given."""
     from coursebuild.cli import main
 
-    return main(["--root", str(root), *command])
+    return main(["--root", str(root), *command, *(["--engine", engine] if engine else [])])
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -92,11 +98,17 @@ def phone(chromium):
     context.close()
 
 
+@pytest.fixture(scope="session", params=ENGINES)
+def site_engine(request) -> str:
+    """Each site engine in turn: a test using this runs once for each."""
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def minimal_site(tmp_path_factory):
-    """The minimal fixture course, built once, served on localhost."""
-    root = copy_course("minimal", tmp_path_factory.mktemp("minimal"))
+def minimal_site(tmp_path_factory, site_engine):
+    """The minimal fixture course, built once per engine, served on localhost."""
+    root = copy_course("minimal", tmp_path_factory.mktemp(f"minimal-{site_engine}"))
     server = StaticServer(root / "site")
-    assert build(root, "site", "--site-url", server.url) == 0
+    assert build(root, "site", "--site-url", server.url, engine=site_engine) == 0
     yield root, server.url
     server.close()

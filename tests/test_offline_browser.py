@@ -22,11 +22,11 @@ def new_phone(chromium):
     return context, context.new_page()
 
 
-def serve_course(tmp_path: Path) -> tuple[Path, StaticServer]:
+def serve_course(tmp_path: Path, engine: str) -> tuple[Path, StaticServer]:
     root = copy_course("minimal", tmp_path / "course")
     (root / "site").mkdir()
     server = StaticServer(root / "site")
-    assert build(root, "site", "--site-url", server.url) == 0
+    assert build(root, "site", "--site-url", server.url, engine=engine) == 0
     return root, server
 
 
@@ -53,12 +53,12 @@ def take_first_steps_quiz(page, quiz_url: str) -> None:
 
 
 def search_results(page) -> list[str]:
-    page.wait_for_selector(".md-search-result__item", timeout=10000)
-    return page.locator(".md-search-result__item").all_inner_texts()
+    page.wait_for_selector(".osd-search__item", timeout=10000)
+    return page.locator(".osd-search__item").all_inner_texts()
 
 
-def test_after_the_first_visit_lessons_quizzes_and_search_work_offline(chromium, tmp_path):
-    root, server = serve_course(tmp_path)
+def test_after_the_first_visit_lessons_quizzes_and_search_work_offline(chromium, tmp_path, site_engine):
+    root, server = serve_course(tmp_path, site_engine)
     context, page = new_phone(chromium)
     try:
         wait_until_cached(page, server.url)
@@ -71,7 +71,7 @@ def test_after_the_first_visit_lessons_quizzes_and_search_work_offline(chromium,
         served: list[str] = []
         page.on("response", lambda r: served.append(r.url) if not r.from_service_worker else None)
 
-        # Another lesson, through Material's instant navigation.
+        # Another lesson, through the engine's instant navigation.
         page.evaluate("window.__marker = 'same-document'")
         page.locator(".osd-modules a[href$='modules/fake-news/']").first.click()
         page.wait_for_selector("h1:has-text('รู้เท่าทันข่าวปลอม')")
@@ -81,7 +81,7 @@ def test_after_the_first_visit_lessons_quizzes_and_search_work_offline(chromium,
         take_first_steps_quiz(page, server.url + "quiz/first-steps/")
         assert "ผ่านเกณฑ์แล้ว" in page.locator("[data-quiz-score]").inner_text()
 
-        # Thai search: the index and the search worker come from the cache.
+        # Thai search: the index and the search engine come from the cache.
         page.goto(server.url + "?q=ข่าวปลอม")
         results = search_results(page)
         assert any("ข่าวปลอม" in r.replace("\u200b", "") for r in results), results
@@ -109,8 +109,8 @@ def test_without_a_worker_yet_the_control_shows_the_size_before_downloading(chro
         context.close()
 
 
-def test_a_new_deployment_is_announced_and_replaces_the_old_one_whole(chromium, tmp_path):
-    root, server = serve_course(tmp_path)
+def test_a_new_deployment_is_announced_and_replaces_the_old_one_whole(chromium, tmp_path, site_engine):
+    root, server = serve_course(tmp_path, site_engine)
     context, page = new_phone(chromium)
     try:
         wait_until_cached(page, server.url)
@@ -118,7 +118,7 @@ def test_a_new_deployment_is_announced_and_replaces_the_old_one_whole(chromium, 
         lesson.write_text(lesson.read_text(encoding="utf-8").replace(
             "## ตรวจสอบก่อนแชร์ {#check}", "## ตรวจสอบก่อนแชร์ {#check}\n\nย่อหน้าฉบับปรับปรุงใหม่\n"),
             encoding="utf-8")
-        assert build(root, "site", "--site-url", server.url) == 0
+        assert build(root, "site", "--site-url", server.url, engine=site_engine) == 0
 
         page.goto(server.url + "modules/fake-news/")
         notice = page.locator(".osd-update")
@@ -131,7 +131,7 @@ def test_a_new_deployment_is_announced_and_replaces_the_old_one_whole(chromium, 
         page.locator(".osd-modules a[href$='modules/fake-news/']").first.click()
         page.wait_for_selector("h1:has-text('รู้เท่าทันข่าวปลอม')")
         assert "ฉบับปรับปรุงใหม่" not in page.locator("article").inner_text()
-        box = notice.bounding_box()  # still on screen after Material swapped the page
+        box = notice.bounding_box()  # still on screen after the engine swapped the page
         assert notice.is_visible() and box["y"] + box["height"] <= PHONE["height"]
         screenshot(page, "offline-update-notice.png")
 
@@ -146,10 +146,10 @@ def test_a_new_deployment_is_announced_and_replaces_the_old_one_whole(chromium, 
         server.close()
 
 
-def test_a_half_uploaded_deployment_is_never_cached(chromium, tmp_path):
+def test_a_half_uploaded_deployment_is_never_cached(chromium, tmp_path, site_engine):
     """A file that is not the one the worker was built with (an upload in progress, a proxy's
     stale copy) fails the install: nothing is cached rather than a mix of two versions."""
-    root, server = serve_course(tmp_path)
+    root, server = serve_course(tmp_path, site_engine)
     css = root / "site" / "assets" / "osd.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n/* next version */\n", encoding="utf-8")
     context, page = new_phone(chromium)
@@ -164,11 +164,11 @@ def test_a_half_uploaded_deployment_is_never_cached(chromium, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def offline_copy(tmp_path_factory) -> Path:
+def offline_copy(tmp_path_factory, site_engine) -> Path:
     """dist/site-offline.zip of the minimal course, unpacked into a temporary folder."""
-    root = copy_course("minimal", tmp_path_factory.mktemp("zip-course"))
-    assert build(root, "site", "--offline") == 0
-    out = tmp_path_factory.mktemp("unzipped")
+    root = copy_course("minimal", tmp_path_factory.mktemp(f"zip-course-{site_engine}"))
+    assert build(root, "site", "--offline", engine=site_engine) == 0
+    out = tmp_path_factory.mktemp(f"unzipped-{site_engine}")
     with zipfile.ZipFile(root / "dist" / "site-offline.zip") as zf:
         zf.extractall(out)
     return out / "minimal-offline"
@@ -186,16 +186,16 @@ def test_offline_zip_navigates_searches_and_scores_from_file_urls(chromium, offl
         page.wait_for_selector("h1:has-text('รู้เท่าทันข่าวปลอม')")
         assert page.url.endswith("/modules/fake-news/index.html")
 
-        # Search from file://: Material's worker runs in an iframe, the index comes from a script.
-        page.locator("label[for=__search]").first.click()
-        query = page.locator("input.md-search__input")
+        # Search from file://: the engine and the index load as scripts (fetch() is refused there).
+        page.locator(".osd-search-button").click()
+        query = page.locator("#osd-search-input")
         query.fill("ข่าวปลอม")
-        query.press("End")  # Material searches on keyup; fill() types Thai without key events
         results = search_results(page)
         assert any("ข่าวปลอม" in r.replace("\u200b", "") for r in results), results
-        page.locator(".md-search-result__link").first.click()
+        page.locator(".osd-search__link").first.click()
         page.wait_for_load_state()
         assert "/index.html" in page.url and page.url.startswith("file://")
+        page.wait_for_selector("article mark[data-osd-highlight]")
 
         page.goto((offline_copy / "modules" / "first-steps" / "index.html").as_uri())
         page.locator(".osd-next a", has_text="ทำแบบทดสอบท้ายบท").click()

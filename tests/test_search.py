@@ -1,25 +1,22 @@
-"""Thai search preparation without a browser: how the index is cut, the spellings file, the build.
+"""Thai search preparation without a browser: how the index is cut, the spellings file, the index
+made from the built pages.
 
 The browser side (what a trainee's query finds) is in test_search_browser.py.
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from types import SimpleNamespace
+import re
 
 import pytest
 from conftest import ROOT, build, copy_course
 
-from coursebuild.problems import ContentError
 from coursebuild.render.site.search import (
-    SCRIPT_MARKER,
     ZWSP,
     ThaiSegmenter,
     icu_words,
     load_search_words,
-    prepare_search_index,
 )
+from coursebuild.render.site.search_index import page_sections, read_search_index
 
 
 @pytest.fixture(scope="module")
@@ -134,44 +131,46 @@ def test_mistakes_in_the_terms_file_point_at_their_line(tmp_path):
     assert all(p.path == "course/terms.yml" for p in problems)
 
 
-def test_build_cuts_the_index_and_puts_spellings_in_the_query_script(tmp_path):
+def test_build_cuts_the_index_and_puts_the_spellings_in_it(tmp_path, site_engine):
     root = copy_course("minimal", tmp_path)
     (root / "course" / "terms.yml").write_text("terms:\n  - term: แอป\n    misspellings: [แอพ]\n", encoding="utf-8")
-    assert build(root, "site") == 0
-    index = json.loads((root / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    docs = {d["location"]: d for d in index["docs"]}
-    assert f"ข่าว{ZWSP}ปลอม" in docs["modules/fake-news/#check"]["text"]
+    assert build(root, "site", engine=site_engine) == 0
+    index = read_search_index(root / "site")
+    docs = {index["pages"][d["p"]]["u"] + ("#" + d["a"] if d["a"] else ""): d for d in index["docs"]}
+    assert f"ข่าว{ZWSP}ปลอม" in docs["modules/fake-news/#check"]["x"]
+    assert docs["modules/fake-news/#check"]["t"] == f"ตรวจ{ZWSP}สอบ{ZWSP}ก่อน{ZWSP}แชร์"  # as ICU cuts it
     # Quiz questions, choices and explanations are in the index, under the quiz page.
-    quiz = docs["quiz/first-steps/"]["text"].replace(ZWSP, "")
+    quiz = docs["quiz/first-steps/"]["x"].replace(ZWSP, "")
     assert "ขอรหัสผ่านของเพื่อนบ้าน" in quiz and "ห้ามขอรหัสผ่านของผู้อื่นเด็ดขาด" in quiz
-    script = (root / "site" / "assets" / "thai-search.js").read_text(encoding="utf-8")
-    assert SCRIPT_MARKER not in script
-    assert 'var GROUPS = [["แอป","แอพ"]];' in script
+    assert index["groups"] == [["แอป", "แอพ"]]
+    # Not in search: the progress page (search: exclude), trainer notes, the permalink signs.
+    assert "progress/" not in [page["u"] for page in index["pages"]]
+    text = " ".join(d["t"] + " " + d["x"] for d in index["docs"])
+    assert "ความลับของวิทยากร" not in text.replace(ZWSP, "") and "¶" not in text
 
 
-def fake_site(tmp_path: Path, separator: str, lang: list[str]) -> Path:
-    site = tmp_path / "site"
-    (site / "search").mkdir(parents=True)
-    (site / "assets").mkdir()
-    (site / "search" / "search_index.json").write_text(json.dumps(
-        {"config": {"lang": lang, "separator": separator}, "docs": [{"location": "", "title": "ข่าวปลอม", "text": ""}]}))
-    (site / "assets" / "thai-search.js").write_text(f"var GROUPS = {SCRIPT_MARKER};")
-    (site / "index.html").write_text('<script src="assets/thai-search.js"></script>')
-    return site
+def test_sections_follow_headings_and_keep_words_whole():
+    html = """<html><body><nav>เมนู</nav><article class="md-content__inner md-typeset">
+    <h1 id="x">บท<b>เรียน</b><a class="headerlink" href="#x">&para;</a></h1>
+    <p>ข่าว<strong>ปลอม</strong>ระบาด</p><p>ย่อหน้า</p><script>var x = "ไม่ใช่เนื้อหา";</script>
+    <h2 id="check">ตรวจสอบ</h2><ul><li>หนึ่ง</li><li>สอง</li></ul>
+    <div data-search-exclude>ซ่อน</div><h3>ไม่มี id</h3><p>ต่อ</p>
+    </article><footer>ท้าย</footer></body></html>"""
+    assert page_sections(html) == [
+        ("", "บทเรียน", "ข่าวปลอมระบาด ย่อหน้า"),
+        ("check", "ตรวจสอบ", "หนึ่ง สอง ไม่มี id ต่อ"),
+    ]
+    assert page_sections("<html><body><p>no article</p></body></html>") is None
 
 
-@pytest.mark.parametrize("separator, lang", [(r"[\s\-]+", ["en"]), (r"[\s\u200b\-]+", ["th"])])
-def test_build_refuses_a_search_setup_that_would_not_find_thai(tmp_path, separator, lang):
-    # Without U+200B in the separator the cut index is one long token per phrase; with lang th the
-    # page downloads lunr's wordcut dictionary again. Either way: stop, and say where to fix it.
-    site = fake_site(tmp_path, separator, lang)
-    with pytest.raises(ContentError) as failure:
-        prepare_search_index(SimpleNamespace(root=tmp_path), site)
-    assert [(p.path, p.code) for p in failure.value.problems] == [("mkdocs.yml", "search-config")]
+def test_pages_that_do_not_load_the_search_are_refused(tmp_path, capsys):
+    import shutil
 
-
-def test_build_accepts_our_search_setup(tmp_path):
-    site = fake_site(tmp_path, r"[\s\u200b\-]+", ["en"])
-    prepare_search_index(SimpleNamespace(root=tmp_path), site)
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert index["docs"][0]["title"] == f"ข่าว{ZWSP}ปลอม"
+    root = copy_course("minimal", tmp_path)
+    shutil.copytree(ROOT / "theme", root / "theme")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(re.sub(r"(?m)^  - assets/search\.js\n", "", config), encoding="utf-8")
+    assert build(root, "site") == 1
+    line = (root / "mkdocs.yml").read_text(encoding="utf-8").split("\n").index("extra_javascript:") + 2
+    assert f"mkdocs.yml:{line}:3: error[search-config]: the pages do not load assets/search.js" in (
+        capsys.readouterr().out)

@@ -41,18 +41,19 @@ def wait_for(condition, what: str):
 
 
 @pytest.fixture
-def preview(tmp_path: Path):
+def preview(tmp_path: Path, site_engine):
     root = copy_course("minimal", tmp_path / "course")
-    server = PreviewServer(root, port=0, poll_seconds=0.2)
+    server = PreviewServer(root, port=0, poll_seconds=0.2, engine=site_engine)
     server.start()
     yield root, server
     server.stop()
 
 
-def test_preview_serves_pages_with_the_reload_script(preview):
+def test_preview_serves_pages_with_the_reload_script(preview, site_engine):
     root, server = preview
     status, page = get(server.url + "modules/first-steps/")
     assert status == 200 and "อาสาสมัครดิจิทัลคือใคร" in page
+    assert f'<meta name="generator" content="{site_engine}-' in page  # built by the engine asked for
     assert LIVERELOAD_PATH in page and page.index(LIVERELOAD_PATH) < page.rindex("</body>")
     assert get(server.url + LIVERELOAD_PATH) == (200, "1")
     assert (root / "site" / "index.html").is_file()

@@ -13,14 +13,14 @@ from coursebuild.render.views import needed_to_pass
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
-def test_failed_build_leaves_the_last_good_site(tmp_path, capsys):
+def test_failed_build_leaves_the_last_good_site(tmp_path, capsys, site_engine):
     root = copy_course("minimal", tmp_path)
-    assert build(root, "site") == 0
+    assert build(root, "site", engine=site_engine) == 0
     before = {p.relative_to(root / "site"): p.read_bytes() for p in (root / "site").rglob("*") if p.is_file()}
 
     quiz = root / "quizzes" / "fake-news.yml"
     quiz.write_text(quiz.read_text(encoding="utf-8").replace("correct: false", "correct: true"), encoding="utf-8")
-    assert build(root, "site") == 1
+    assert build(root, "site", engine=site_engine) == 1
 
     out = capsys.readouterr().out
     assert "quizzes/fake-news.yml:5:5: error[quiz-correct-count]" in out
@@ -31,7 +31,7 @@ def test_failed_build_leaves_the_last_good_site(tmp_path, capsys):
     assert leftovers == [], "the staging folder of the failed build was left behind"
 
 
-def test_site_rebuild_keeps_handouts_built_by_the_other_command(tmp_path):
+def test_site_rebuild_keeps_handouts_built_by_the_other_command(tmp_path, site_engine):
     root = copy_course("minimal", tmp_path)
     handouts = root / "site" / "handouts"
     handouts.mkdir(parents=True)
@@ -39,16 +39,16 @@ def test_site_rebuild_keeps_handouts_built_by_the_other_command(tmp_path):
     (handouts / "manifest.json").write_text(
         '[{"file": "handouts/first-steps.pdf", "title": "เอกสาร ก้าวแรก", "kind": "handout",'
         ' "module": "first-steps", "pages": 1, "bytes": 17}]', encoding="utf-8")
-    assert build(root, "site") == 0
+    assert build(root, "site", engine=site_engine) == 0
     assert (root / "site" / "handouts" / "first-steps.pdf").read_bytes() == b"%PDF-1.7 stand-in"
     downloads = (root / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
     assert "เอกสาร ก้าวแรก" in downloads and "1 KB" in downloads
     assert 'href="../handouts/first-steps.pdf"' in downloads
 
 
-def test_module_page_has_objectives_key_points_and_quiz_link(tmp_path):
+def test_module_page_has_objectives_key_points_and_quiz_link(tmp_path, site_engine):
     root = copy_course("minimal", tmp_path)
-    assert build(root, "site") == 0
+    assert build(root, "site", engine=site_engine) == 0
     html = (root / "site" / "modules" / "first-steps" / "index.html").read_text(encoding="utf-8")
     assert "อธิบายบทบาทของอาสาสมัครดิจิทัลในหมู่บ้านได้" in html  # an objective
     assert "ฟังก่อน แล้วค่อยแนะนำ" in html  # a key point

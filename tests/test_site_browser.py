@@ -1,6 +1,7 @@
 """What a trainee touches, in real Chromium at 360×740: quizzes, progress, layout, requests."""
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -130,21 +131,44 @@ def test_no_request_leaves_the_site(minimal_site, phone):
     assert foreign == []
 
 
-def test_search_index_loads_only_when_search_is_opened(minimal_site, phone):
-    """The index and worker are half a lesson's weight: a visit that never searches skips them."""
+def test_search_loads_only_when_it_is_opened(minimal_site, phone):
+    """The index and the search engine are half a lesson's weight: a visit that never searches
+    skips them."""
     _, url = minimal_site
     fetched: list[str] = []
     phone.on("request", lambda r: fetched.append(urlsplit(r.url).path))
     phone.goto(url + "modules/first-steps/", wait_until="networkidle")
-    assert not any("search_index" in p or "/workers/search" in p for p in fetched)
+    on_demand = ("/search/index.js", "/assets/search-engine.js")
+    assert not [p for p in fetched if p.endswith(on_demand)]
 
-    phone.locator('label[for="__search"]').first.click()
+    phone.locator(".osd-search-button").click()
     phone.keyboard.type("ข่าวปลอม")
     # Results update per keystroke; wait for those of the whole word.
-    phone.wait_for_function("""() => [...document.querySelectorAll('.md-search-result__link')]
+    phone.wait_for_function("""() => [...document.querySelectorAll('.osd-search__link')]
                                       .some(a => a.href.includes('fake-news'))""")
-    assert any(p.endswith("/search/search_index.json") for p in fetched)
-    assert any("/workers/search" in p for p in fetched)
+    assert all(any(p.endswith(name) for p in fetched) for name in on_demand)
+
+
+def test_a_lesson_first_visit_stays_under_120_kb_gzipped(minimal_site, chromium):
+    """The budget, on each engine: everything a first visit to a lesson downloads, gzipped as a
+    web server sends it, except the offline copy the service worker fetches in the background
+    (bench/site.py prints the breakdown for the real course)."""
+    _, url = minimal_site
+    context = chromium.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    sizes: dict[str, int] = {}
+
+    def record(response) -> None:
+        if response.request.service_worker is None:
+            try:
+                sizes[response.url] = len(gzip.compress(response.body(), 6))
+            except Exception:  # redirects have no body
+                pass
+
+    context.on("response", record)
+    page.goto(url + "modules/first-steps/", wait_until="networkidle")
+    context.close()
+    assert 40 * 1024 < sum(sizes.values()) <= 120 * 1024, sorted(sizes.items(), key=lambda kv: -kv[1])[:5]
 
 
 def test_trainer_notes_never_reach_the_site(minimal_site):

@@ -28,16 +28,23 @@ def summary(root: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def issued(tmp_path_factory):
-    """The sample cohort issued, its fourth certificate revoked, and the site built and served."""
+def cohort(tmp_path_factory):
+    """The sample cohort issued, its fourth certificate revoked."""
     root = copy_course("repo", tmp_path_factory.mktemp("verify"))
     assert build(root, "certificates") == 0
     rows = [r for r in summary(root) if r["eligible"] == "yes"]
     revoked = rows[3]
     (root / "roster" / COHORT / "revoked.txt").write_text(f"{revoked['number']}  # test\n", encoding="utf-8")
     assert build(root, "certificates") == 0
+    return root, rows, revoked
+
+
+@pytest.fixture(scope="module")
+def issued(cohort, site_engine):
+    """The site with the cohort's verify data, built by each engine in turn and served."""
+    root, rows, revoked = cohort
     server = StaticServer(root / "site")
-    assert build(root, "site", "--site-url", server.url) == 0
+    assert build(root, "site", "--site-url", server.url, engine=site_engine) == 0
     yield root, server.url, rows, revoked
     server.close()
 
@@ -114,7 +121,7 @@ def site_corpus(site: Path) -> str:
     return "\n".join(_site_text(p) for p in site.rglob("*") if p.is_file())
 
 
-def test_site_holds_no_roster_data(issued, tmp_path):
+def test_site_holds_no_roster_data(issued, tmp_path, site_engine):
     root, _, _, _ = issued
     with open(root / "roster" / COHORT / "trainees.csv", encoding="utf-8-sig") as fh:
         trainees = list(csv.DictReader(fh))
@@ -129,7 +136,7 @@ def test_site_holds_no_roster_data(issued, tmp_path):
     # A word the site has without any roster is no leak: Material's Thai word list holds
     # common names such as ทองคำ, and a lesson may mention a place. Build that site to know them.
     bare = copy_course("repo", tmp_path)
-    assert build(bare, "site") == 0
+    assert build(bare, "site", engine=site_engine) == 0
     baseline = site_corpus(bare / "site")
     allowed = {s for s in parts if s in baseline}
     assert not always_secret & allowed

@@ -68,8 +68,10 @@ class PreviewServer:
     """The preview: call start(), then stop(). `url` is where it serves."""
 
     def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 8000,
-                 poll_seconds: float = POLL_SECONDS, log: Callable[[str], None] | None = None):
+                 poll_seconds: float = POLL_SECONDS, log: Callable[[str], None] | None = None,
+                 engine: str | None = None):
         self.root = root.resolve()
+        self.engine = engine  # None: the default named in mkdocs.yml, read at each rebuild
         self.site = self.root / "site"
         self.poll_seconds = poll_seconds
         self.log = log or (lambda message: None)
@@ -77,8 +79,8 @@ class PreviewServer:
         self.problems: list[Problem] = []  # the last build's errors; empty when the site is good
         self.lock = threading.RLock()  # held while building, so no request sees a half-swapped site
         self._stopping = threading.Event()
-        engine = engine_root(self.root)
-        self.watched = sorted({self.root / name for name in WATCHED} | {engine / "theme", engine / "mkdocs.yml"})
+        engine_dir = engine_root(self.root)
+        self.watched = sorted({self.root / name for name in WATCHED} | {engine_dir / "theme", engine_dir / "mkdocs.yml"})
         self.httpd = http.server.ThreadingHTTPServer((host, port), self._handler_class())
         self.httpd.daemon_threads = True
         self._threads: list[threading.Thread] = []
@@ -119,8 +121,8 @@ class PreviewServer:
             course, problems = load_checked_course(self.root)
             if course is not None:
                 try:
-                    # Built for the preview's own address, so Material's instant navigation works.
-                    build_site(with_site_url(course, self.url))
+                    # Built for the preview's own address, so the engines' instant navigation works.
+                    build_site(with_site_url(course, self.url), self.engine)
                 except ContentError as exc:
                     problems = problems + exc.problems
             self.problems = problems if any(p.is_error for p in problems) else []
@@ -210,11 +212,11 @@ def _looks_like_page(path: str) -> bool:
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000,
-          log: Callable[[str], None] | None = None) -> int:
+          log: Callable[[str], None] | None = None, engine: str | None = None) -> int:
     """Run the preview until Ctrl-C. Returns the exit code."""
     log = log or (lambda message: print(message, file=sys.stderr, flush=True))
     try:
-        preview = PreviewServer(root, host, port, log=log)
+        preview = PreviewServer(root, host, port, log=log, engine=engine)
     except OSError as exc:
         log(f"preview: cannot listen on {host}:{port} ({exc.strerror}); try --port {port + 1}")
         return 1

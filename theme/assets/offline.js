@@ -1,15 +1,14 @@
-/* Offline use of the course site: the service worker, its control on the home page, the
- * "มีเนื้อหาใหม่" notice, and search from file:// (the trainers' zip).
+/* Offline use of the course site: the service worker, its control on the home page, and the
+ * "มีเนื้อหาใหม่" notice.
  *
- * Loaded in the head (theme/main.html), before Material's bundle, because on file:// it must
- * provide a search worker before the bundle asks for one. The rest waits for the page.
+ * Loaded in the head (theme/main.html), so the worker registers early; the rest waits for the page.
  *
  * - sw.js (written by coursebuild/offline.py) caches the whole course when first installed. The
  *   home page control shows the size before, progress during, and the cached state and content
  *   date after. With the phone's data saver on, nothing is downloaded until the trainee asks.
  * - A new version installs beside the old one and waits. The notice's button lets it take over,
  *   then every open page reloads, so no session shows old and new pages side by side.
- * - Material's instant navigation swaps pages without loading them: we hook its document$ to
+ * - The engines' instant navigation swaps pages without loading them: we hook their document$ to
  *   redraw the control and to look for updates now and then.
  */
 (function () {
@@ -22,73 +21,6 @@
 
   /* A folder address as it opens here: file:// shows folders as listings, not index.html. */
   function pageUrl(path) { return BASE + path + (FILE ? "index.html" : ""); }
-
-  function loadScript(doc, src) {
-    return new Promise(function (resolve, reject) {
-      var script = doc.createElement("script");
-      script.src = src;
-      script.onload = function () { resolve(); };
-      script.onerror = function () { reject(new Error("cannot load " + src)); };
-      (doc.head || doc.documentElement).appendChild(script);
-    });
-  }
-
-  /* --- file:// : run Material's search worker in an iframe ------------------------------- */
-
-  /* Chrome refuses `new Worker()` on file://, and Material's bundle then stops short: no search,
-     and no document$ for the quiz script either. Material's worker is written to run inside an
-     iframe when its parent has an `IFrameWorker` (as with the iframe-worker shim); this is that,
-     in a few lines and without a download. Material reads the index from search_index.js there. */
-  function installFileWorker() {
-    class IFrameWorker extends EventTarget {
-      constructor(url) {
-        super();
-        var worker = this;
-        this.onmessage = null;
-        this.pending = [];
-        this.frame = document.createElement("iframe");
-        this.frame.hidden = true;
-        this.frame.tabIndex = -1;
-        this.frame.title = "search";
-        this.frame.setAttribute("aria-hidden", "true");
-        (document.body || document.documentElement).appendChild(this.frame);
-        var scope = this.frame.contentWindow;
-        this.scope = scope;
-        scope.importScripts = function () {
-          var sources = Array.prototype.slice.call(arguments);
-          return sources.reduce(function (done, src) {
-            return done.then(function () { return loadScript(scope.document, new URL(src, url).href); });
-          }, Promise.resolve());
-        };
-        /* Copied across, as a real worker's messages are: each side gets objects of its own. */
-        scope.postMessage = function (data) {
-          setTimeout(function () {
-            var event = new MessageEvent("message", { data: structuredClone(data) });
-            if (typeof worker.onmessage === "function") worker.onmessage(event);
-            worker.dispatchEvent(event);
-          });
-        };
-        loadScript(scope.document, new URL(url, location.href).href).then(function () {
-          var pending = worker.pending;
-          worker.pending = null;
-          pending.forEach(function (data) { worker.deliver(data); });
-        });
-      }
-      deliver(data) {
-        this.scope.dispatchEvent(new this.scope.MessageEvent("message", { data: this.scope.structuredClone(data) }));
-      }
-      postMessage(data) {
-        var worker = this;
-        if (this.pending) this.pending.push(data);
-        else setTimeout(function () { worker.deliver(data); });
-      }
-      terminate() { this.frame.remove(); }
-    }
-    window.IFrameWorker = IFrameWorker;
-    window.Worker = IFrameWorker;
-  }
-
-  if (FILE) installFileWorker();
 
   /* --- looks ------------------------------------------------------------------------------ */
 

@@ -1,15 +1,15 @@
 """Stage 3a: render the trainee site.
 
-We write a generated MkDocs docs folder (lessons without trainer notes, compiled quizzes, the home
-page with the module list), run MkDocs with the plain mkdocs.yml, then post-process the search
-index for Thai. Quizzes and the nav are ours, not MkDocs plugins, so the engine can be swapped.
+We write a generated docs folder (lessons without trainer notes, compiled quizzes, the home page
+with the module list), run a site engine on it with the plain mkdocs.yml (MkDocs or Zensical,
+engines.py), then make our Thai search index from the built pages and the offline files.
+Quizzes, the nav and search are ours, not engine plugins, so either engine gives the same site.
 """
 from __future__ import annotations
 
 import copy
 import dataclasses
 import json
-import logging
 import shutil
 from pathlib import Path
 
@@ -17,7 +17,6 @@ from markupsafe import Markup, escape
 
 from coursebuild import trust, urls
 from coursebuild.markup import (
-    engine_root,
     load_site_config,
     markdown_text,
     strip_admonitions,
@@ -26,8 +25,9 @@ from coursebuild.problems import ContentError, Problem, relpath
 from coursebuild.render.site.badges_page import write_badge_docs
 from coursebuild.render.site.csp import secure_pages
 from coursebuild.render.site.docs import TrustedBlocks, front_matter
+from coursebuild.render.site.engines import choose_engine, run_engine, write_heading_ids
 from coursebuild.render.site.offline import write_offline_files, write_progress_page
-from coursebuild.render.site.search import prepare_search_index
+from coursebuild.render.site.search_index import write_search_index
 from coursebuild.render.site.verify_page import write_verify_docs
 from coursebuild.render.views import format_duration, make_quiz_view
 from coursebuild.source.load import COURSE_DIR, IMAGE_DIR, Course, Module, Page, Quiz
@@ -237,17 +237,6 @@ def course_copyright(course: Course) -> str:
     return _text(f"{course.config.title} · {names}")
 
 
-class _CollectWarnings(logging.Handler):
-    """MkDocs logs problems; we turn its warnings into Problems so the build fails loudly."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 def markdown_settings(course: Course, blocks: TrustedBlocks) -> list:
     """mkdocs.yml's Markdown extensions, plus our content cleaning with this build's own markup.
 
@@ -256,52 +245,24 @@ def markdown_settings(course: Course, blocks: TrustedBlocks) -> list:
             {"coursebuild.markup:SafeContent": {"trusted": blocks.html}}]
 
 
-def run_mkdocs(course: Course, docs: Path, out: Path, has_downloads: bool, blocks: TrustedBlocks) -> list[Path]:
-    """Run the engine; returns its template folders (whose inline scripts csp.py allows)."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    handler = _CollectWarnings()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    try:
-        config = load_config(
-            config_file=str(engine_root(course.root) / "mkdocs.yml"),
-            docs_dir=str(docs), site_dir=str(out),
-            site_name=_text(course.config.title), site_url=course.config.site_url,
-            nav=site_nav(course, has_downloads), strict=True,
-            copyright=course_copyright(course), markdown_extensions=markdown_settings(course, blocks),
-        )
-        config.extra["osd"] = site_extra(course)
-        build(config)
-    except MkDocsException as exc:
-        handler.records.append(logging.LogRecord("mkdocs", logging.ERROR, "", 0, str(exc), None, None))
-        config = None
-    finally:
-        logger.removeHandler(handler)
-    if handler.records:
-        raise ContentError([
-            Problem("mkdocs.yml", 0, 0, "site-engine", r.getMessage().replace(str(docs) + "/", ""),
-                    "MkDocs rejected the generated site; this is usually a theme or mkdocs.yml problem")
-            for r in handler.records])
-    return [Path(d) for d in config.theme.dirs]
-
-
-def render_site(course: Course, out: Path) -> None:
-    """Build the whole trainee site into the empty folder `out`."""
+def render_site(course: Course, out: Path, engine: str) -> None:
+    """Build the whole trainee site into the empty folder `out` with the site engine `engine`."""
     work = out.parent / (out.name + ".docs")
     handouts = read_handout_manifest(course.root / "site")
     try:
         blocks = write_docs(course, work, handouts)
-        template_dirs = run_mkdocs(course, work, out, bool(handouts), blocks)
+        write_heading_ids(course, work)
+        settings = {"site_name": _text(course.config.title), "copyright": course_copyright(course),
+                    "markdown_extensions": markdown_settings(course, blocks)}
+        template_dirs = run_engine(engine, course, work, out, site_nav(course, bool(handouts)),
+                                   {"osd": site_extra(course)}, settings)
         for name in THEME_BUILD_ONLY:
             shutil.rmtree(out / name, ignore_errors=True)
+        write_search_index(course, work, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     # Before anything hashes the pages: each gets its Content-Security-Policy.
     secure_pages(out, template_dirs)
-    prepare_search_index(course, out)
     # Last: the service worker's precache list hashes every other file of the finished site.
     write_offline_files(course, out)
 
@@ -319,13 +280,16 @@ def with_site_url(course: Course, site_url: str | None) -> Course:
     return dataclasses.replace(course, config=dataclasses.replace(course.config, site_url=site_url))
 
 
-def build_site(course: Course) -> Path:
-    """Build into a staging folder and swap it in as <root>/site only when everything succeeded."""
+def build_site(course: Course, engine: str | None = None) -> Path:
+    """Build into a staging folder and swap it in as <root>/site only when everything succeeded.
+
+    `engine` is "mkdocs" or "zensical"; None means the default named in mkdocs.yml."""
     from coursebuild.write import carry_over, replace_dir, staging_dir
 
+    engine = choose_engine(course.root, engine)
     dest = course.root / "site"
     with staging_dir(dest) as tmp:
-        render_site(course, tmp)
+        render_site(course, tmp, engine)
         carry_over(dest, tmp, CARRIED_OVER)
         replace_dir(tmp, dest)
     return dest

@@ -48,7 +48,6 @@ OFFLINE_ZIP = "dist/site-offline.zip"
 # instant navigation reads it), so an older copy can never mix page content.
 UNVERSIONED = ("sitemap.xml",)
 _PRECACHE_TOP = ("assets/", "images/", "search/")
-_LUNR = "assets/javascripts/lunr/"
 
 
 # --- what the offline cache holds -------------------------------------------------------------
@@ -82,34 +81,10 @@ class Precache:
         return sum(f.gzip_size for f in self.files + self.extras)
 
 
-def search_language_files(site: Path) -> set[str]:
-    """The lunr files Material's search worker imports for the index's languages (none for "en")."""
-    index = site / "search" / "search_index.json"
-    langs = ["en"]
-    if index.is_file():
-        langs = json.loads(index.read_text(encoding="utf-8")).get("config", {}).get("lang", langs)
-    # The same choice as Material's worker (src/.../search/worker/main): wordcut for th and hi.
-    names = []
-    for lang in langs:
-        if lang == "ja":
-            names.append("tinyseg.js")
-        if lang in ("th", "hi"):
-            names.append("wordcut.js")
-        if lang != "en":
-            names.append(f"min/lunr.{lang}.min.js")
-    if len(langs) > 1:
-        names.append("min/lunr.multi.min.js")
-    if names:
-        names.append("min/lunr.stemmer.support.min.js")
-    return {_LUNR + n for n in names}
-
-
-def is_precached(path: str, lunr_files: set[str]) -> bool:
+def is_precached(path: str) -> bool:
     """Whether a site file belongs in the offline cache. PDFs and source maps do not."""
     if path.endswith((".map", ".gz")) or path.startswith(urls.HANDOUT_DIR + "/"):
         return False
-    if path.startswith(_LUNR):
-        return path in lunr_files
     if path.endswith(".html") or path == MANIFEST:
         return True
     return path.startswith(_PRECACHE_TOP)
@@ -121,9 +96,8 @@ def _cached_file(site: Path, path: str) -> CachedFile:
 
 
 def collect_precache(site: Path) -> Precache:
-    lunr_files = search_language_files(site)
     paths = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
-    files = [_cached_file(site, p) for p in paths if p not in UNVERSIONED and is_precached(p, lunr_files)]
+    files = [_cached_file(site, p) for p in paths if p not in UNVERSIONED and is_precached(p)]
     extras = [_cached_file(site, p) for p in UNVERSIONED if (site / p).is_file()]
     return Precache(tuple(files), tuple(extras))
 
@@ -233,6 +207,7 @@ def file_url(href: str) -> str:
     return path + rest
 
 
+# The engines' page settings (Material's and Zensical's pages both carry them).
 _MATERIAL_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 
 
@@ -245,20 +220,11 @@ def _without_instant_navigation(match: re.Match) -> str:
 def file_page(html: str) -> str:
     """A page of the trainers' copy: folder links made file links, instant navigation off.
 
-    Material skips instant navigation on file://, but with the feature on it then never announces
-    the page (document$), so quiz.js and progress.js would not start.
+    The engines skip instant navigation on file://, but with the feature on they then never
+    announce the page (document$), so quiz.js, progress.js and search.js would not start.
     """
     html = _MATERIAL_CONFIG.sub(_without_instant_navigation, html, count=1)
     return _HREF.sub(lambda m: m.group(1) + file_url(m.group(2)) + m.group(3), html)
-
-
-def file_search_index(index_json: str) -> str:
-    """search/search_index.js: Material reads `__index` from it on file:// (no fetch there)."""
-    index = json.loads(index_json)
-    for doc in index.get("docs", []):
-        # Locations are relative to the site root, where "" and "#modules" mean the home page.
-        doc["location"] = file_url("./" + doc.get("location", "")).removeprefix("./")
-    return "var __index = " + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 
 _README = """\
@@ -275,10 +241,9 @@ _README = """\
 
 def offline_zip_files(site: Path) -> list[str]:
     """What the trainers' copy holds: what the phone caches, plus the handout PDFs."""
-    lunr_files = search_language_files(site)
     paths = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
     return [p for p in paths
-            if is_precached(p, lunr_files) or p in UNVERSIONED
+            if is_precached(p) or p in UNVERSIONED
             or (p.startswith(urls.HANDOUT_DIR + "/") and p.endswith(".pdf"))]
 
 
@@ -312,8 +277,6 @@ def write_offline_zip(course: Course, root: Path) -> Path:
                 if path.endswith(".html"):
                     data = file_page(data.decode("utf-8")).encode("utf-8")
                 add(zf, path, data)
-                if path == "search/search_index.json":
-                    add(zf, "search/search_index.js", file_search_index(data.decode("utf-8")).encode("utf-8"))
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

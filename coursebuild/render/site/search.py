@@ -1,39 +1,36 @@
-"""Thai search preparation: segment the built search index so the phone's search finds Thai words.
+"""Thai words for search: how the index's Thai is cut, and the course's spellings file.
 
-Thai is written without spaces, and Material's search (lunr) only finds whole tokens or their
-beginnings. We cut every Thai run of the built index into words at build time and join them with
-U+200B, which mkdocs.yml lists as a search separator, so the page needs no Thai dictionary.
+Thai is written without spaces, and our search (theme/assets/search-engine.js) finds whole tokens
+or their beginnings. We cut every Thai run of the index into words at build time and join them
+with U+200B, so the page needs no Thai dictionary (search_index.py writes the index).
 
-How the words are cut decides what a trainee can find, because lunr matches a query term against
-the start of an index token only. A phone cuts text with ICU, whose Thai dictionary keeps fewer
-compounds than PyThaiNLP's: ICU reads อาสา|สมัคร and รู้|เท่า|ทัน where newmm keeps อาสาสมัคร
-and รู้เท่าทัน. So the index is cut as ICU cuts, mended with newmm (see ThaiSegmenter), and the
-query script (theme/assets/thai-search.js) rebuilds each query from the index's own tokens.
+How the words are cut decides what a trainee can find, because a query term matches the start of
+an index token only. A phone cuts text with ICU, whose Thai dictionary keeps fewer compounds than
+PyThaiNLP's: ICU reads อาสา|สมัคร and รู้|เท่า|ทัน where newmm keeps อาสาสมัคร and รู้เท่าทัน.
+So the index is cut as ICU cuts, mended with newmm (see ThaiSegmenter), and the query side
+rebuilds each query from the index's own tokens.
 
-The course file course/terms.yml adds words the cutter reads wrongly (เอกสารประกอบ) and the
-everyday spellings trainees type (แอพ, ดิจิตอล); the spellings are inlined into the query script,
-so the page fetches nothing more.
+The course file course/terms.yml (also the terms linter's list) adds words the cutter reads wrongly
+(เอกสารประกอบ) and the everyday spellings trainees type (แอพ, ดิจิตอล); the spellings travel in the
+index, where the query side makes each group one OR-group. `load_search_words` is the one place
+that reads them.
 """
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from coursebuild.problems import ContentError, Problem
-from coursebuild.source.load import Course
+from coursebuild.problems import Problem
 from coursebuild.source.terms import load_terms
 
 ZWSP = "\u200b"
-SCRIPT = "assets/thai-search.js"
-# thai-search.js holds this placeholder; the build puts the course's spelling groups there.
-SCRIPT_MARKER = "/*osd-search-variants*/[]"
 
 # Thai letters, vowels and marks: what ICU cuts with its dictionary (not Thai digits or ฿).
 _THAI = "\u0e01-\u0e3a\u0e40-\u0e4e"
 _THAI_RUN = re.compile(f"[{_THAI}]+")
+_THAI_WORD = re.compile(f"^[{_THAI}]+$")
 # A Thai letter touching a Latin letter or digit ("1ก้าว", "แอปThaiD"): two tokens, not one.
 _OTHER = "A-Za-z0-9\u0e50-\u0e59"
 _SCRIPT_CHANGE = re.compile(f"(?<=[{_THAI}])(?=[{_OTHER}])|(?<=[{_OTHER}])(?=[{_THAI}])")
@@ -55,7 +52,7 @@ class SpellingGroup:
 
 @dataclass(frozen=True)
 class SearchWords:
-    """Course additions to search: known words and spelling groups (from course/terms.yml)."""
+    """Course additions to search: known words and spelling groups (course/terms.yml)."""
 
     words: frozenset[str] = frozenset()
     groups: tuple[SpellingGroup, ...] = ()
@@ -239,51 +236,3 @@ def icu_words(run: str, trie: _WordTrie) -> list[str]:
         words.append(run[pos:pos + length])
         pos += length
     return words
-
-
-def _check_separator(config: dict) -> list[Problem]:
-    separator = config.get("separator", "")
-    try:
-        splits = bool(re.search(separator, f"ก{ZWSP}ก"))
-    except re.error:
-        splits = False
-    if splits and config.get("lang") == ["en"]:
-        return []
-    return [Problem("mkdocs.yml", 0, 0, "search-config",
-                    f"the search plugin must split on U+200B with lang: en (it has separator {separator!r}, "
-                    f"lang {config.get('lang')})",
-                    "keep the plugins: search section as it is in the project's mkdocs.yml: lang en loads no "
-                    "Thai dictionary, and the separator must include \\u200b")]
-
-
-def script_variants(groups: tuple[SpellingGroup, ...]) -> str:
-    """The spelling groups as the query script reads them: lesson spelling first."""
-    return json.dumps([list(g.all) for g in groups], ensure_ascii=False, separators=(",", ":"))
-
-
-def prepare_search_index(course: Course, site: Path) -> None:
-    """Segment the built search index and give the query script the course's spellings."""
-    index_path = site / "search" / "search_index.json"
-    if not index_path.is_file():
-        return
-    words, problems = load_search_words(course.root)
-    index = json.loads(index_path.read_text(encoding="utf-8"))
-    problems += _check_separator(index.get("config", {}))
-    script = site / SCRIPT
-    script_text = script.read_text(encoding="utf-8") if script.is_file() else ""
-    home = site / "index.html"
-    if SCRIPT_MARKER not in script_text or not home.is_file() or SCRIPT not in home.read_text(encoding="utf-8"):
-        problems.append(Problem("mkdocs.yml", 0, 0, "search-config",
-                                f"the pages do not load {SCRIPT}, or it lacks its {SCRIPT_MARKER} placeholder",
-                                "list assets/thai-search.js under extra_javascript; without it Thai queries "
-                                "are not cut into words"))
-    if problems:
-        raise ContentError(problems)
-
-    segmenter = ThaiSegmenter(words.words)
-    for doc in index.get("docs", []):
-        for field in ("title", "text"):
-            if doc.get(field):
-                doc[field] = segmenter.segment(doc[field])
-    index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    script.write_text(script_text.replace(SCRIPT_MARKER, script_variants(words.groups)), encoding="utf-8")
