@@ -264,7 +264,7 @@ def test_open_search_with_results_is_accessible(sites, phone):
     dialog = phone.locator("dialog.osd-search")
     assert dialog.get_attribute("aria-labelledby") == "osd-search-label"
     assert phone.evaluate("document.getElementById('osd-search-label').textContent") == "ค้นหาบทเรียน"
-    phone.add_script_tag(path=str(AXE))
+    phone.evaluate(AXE.read_text(encoding="utf-8"))  # a <script> tag would be refused by the CSP
     violations = phone.evaluate("""async () => {
         const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
         return r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
