@@ -7,6 +7,8 @@
   its warnings and raise ContentError naming the source file.
 - PDF metadata dates come from SOURCE_DATE_EPOCH (or the last commit), so the same input gives
   byte-identical files.
+- Thai text is written so that copy, search and screen readers get it back exactly
+  (coursebuild/weasyprint_thai.py, applied before anything is drawn).
 """
 from __future__ import annotations
 
@@ -86,6 +88,9 @@ def write_pdf(html: str, base_url: str | Path, css: list[str], source: str, targ
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from coursebuild import weasyprint_thai
+
+    weasyprint_thai.apply()
     fonts = FontConfiguration()
     with strict_weasyprint(source):
         sheets = [CSS(string=font_face_css(), font_config=fonts)]
