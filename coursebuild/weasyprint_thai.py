@@ -31,6 +31,7 @@ from __future__ import annotations
 import functools
 import io
 import unicodedata
+from dataclasses import dataclass
 
 PATCHED_WEASYPRINT = "70.0"
 
@@ -131,6 +132,92 @@ def _needs_actual_text(font, glyph_ids: list[int], text: str) -> bool:
     return not (text.isspace() and mapped.isspace())
 
 
+# Where an extractor may see a gap inside a word, in thousandths of the font size: poppler starts a
+# new word when the next letter starts 0.1 em after the last one ended.
+_GAP_TOLERANCE = 30
+
+
+@dataclass(frozen=True)
+class Element:
+    """A text element of a glyph run, with what an extractor sees of its position.
+
+    Positions are in thousandths of the font size along the line, as WeasyPrint writes them: a
+    glyph is drawn at its pen position plus its x offset and ends its own advance (from the PDF
+    font's /W) later; the pen then moves by the glyph's shaped advance."""
+
+    start: int  # first glyph index in the run
+    end: int  # one past the last glyph index
+    text: str
+    needs_span: bool
+    ink_end: float | None  # where the last drawn glyph ends; None if nothing is drawn
+    pen_end: float  # the pen after the element
+
+
+def actual_text_spans(elements: list[Element]) -> list[tuple[int, int, str]]:
+    """(first glyph, end glyph, text) of each ActualText span for a run's elements.
+
+    An extractor places an ActualText span from where its first glyph starts to where its last
+    glyph ends. A mark that ends a span may be drawn well left of the pen (Sarabun moves a tone mark
+    left over ป's tail), and the next letter would then look like a new word: นางปิ่ นมณี. Such a
+    span takes in the following elements until it ends where the pen is."""
+    spans: list[tuple[int, int, str]] = []
+    current: list | None = None  # [start, end, text, ink_end, pen_end]
+    for element in elements:
+        if current is None and not element.needs_span:
+            continue
+        if current is None:
+            current = [element.start, element.end, element.text, element.ink_end, element.pen_end]
+        else:
+            current[1:] = [element.end, current[2] + element.text,
+                           element.ink_end if element.ink_end is not None else current[3], element.pen_end]
+        ink_end, pen_end = current[3], current[4]
+        if ink_end is None or ink_end >= pen_end - _GAP_TOLERANCE:
+            spans.append((current[0], current[1], current[2]))
+            current = None
+    if current is not None:
+        spans.append((current[0], current[1], current[2]))
+    return spans
+
+
+def run_elements(stream, font, pango_font, font_size, glyph_item, run_text: bytes) -> list[Element]:
+    """The text elements of one left-to-right glyph run, setting each drawn glyph's ToUnicode text.
+
+    A glyph that is alone in its element maps to the element's text (as WeasyPrint does); one that
+    is part of a bigger element maps to its own character, never to the element's text, which the
+    ActualText span carries."""
+    from weasyprint.text.ffi import FROM_UNITS, pango
+
+    glyph_string = glyph_item.glyphs
+    infos = [glyph_string.glyphs[i] for i in range(glyph_string.num_glyphs)]
+    glyph_ids = [info.glyph for info in infos]
+    clusters = [glyph_string.log_clusters[i] for i in range(len(infos))]
+    elements = []
+    pen = 0.0
+    for start, end, text in glyph_groups(
+            run_text, clusters, glyph_ids, glyph_item.item.length, pango.PANGO_GLYPH_EMPTY):
+        drawn = [g for g in glyph_ids[start:end]
+                 if g != pango.PANGO_GLYPH_EMPTY and not g & pango.PANGO_GLYPH_UNKNOWN_FLAG]
+        for g in drawn:
+            if g not in font.to_unicode and len(drawn) > 1:
+                font.to_unicode[g] = glyph_text(font, g, '')
+        if len(drawn) == 1 and drawn[0] not in font.to_unicode:
+            font.to_unicode[drawn[0]] = text
+        ink_end = None
+        for i in range(start, end):
+            info, glyph_id = infos[i], glyph_ids[i]
+            if glyph_id in drawn:
+                if glyph_id not in font.widths:  # as draw_first_line computes it
+                    pango.pango_font_get_glyph_extents(
+                        pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
+                    font.widths[glyph_id] = round(
+                        stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
+                ink_end = pen + info.geometry.x_offset / font_size + font.widths[glyph_id]
+            pen += info.geometry.width * 1000 * FROM_UNITS / font_size
+        elements.append(Element(start, end, text, bool(drawn) and _needs_actual_text(font, drawn, text),
+                                ink_end, pen))
+    return elements
+
+
 def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     """Draw the given ``textbox`` line to the document ``stream``."""
     # WeasyPrint 70.0's weasyprint.draw.text.draw_first_line; changes are marked "coursebuild:".
@@ -229,27 +316,13 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         # coursebuild: group the run's glyphs into text elements and decide, before drawing, which
         # get an ActualText span. Right-to-left runs keep WeasyPrint's behaviour.
         offset = glyph_item.item.offset
-        item_length = glyph_item.item.length
         utf8_text = textbox.pango_layout.text.encode()
-        run_text = utf8_text[offset:offset + item_length]
-        glyph_ids = [glyphs_info[i].glyph for i in range(num_glyphs)]
-        cluster_list = [clusters[i] for i in range(num_glyphs)]
         span_at = {}  # first glyph index → (end glyph index, text)
         if not glyph_item.item.analysis.level % 2 and not font.bitmap:
-            for start, end, group_text in glyph_groups(
-                    run_text, cluster_list, glyph_ids, item_length, pango.PANGO_GLYPH_EMPTY):
-                drawn = [g for g in glyph_ids[start:end] if g != pango.PANGO_GLYPH_EMPTY
-                         and not g & pango.PANGO_GLYPH_UNKNOWN_FLAG]
-                if not drawn:
-                    continue
-                for g in drawn:
-                    if g not in font.to_unicode and len(drawn) > 1:
-                        # Part of a group: its own character, never the group's text.
-                        font.to_unicode[g] = glyph_text(font, g, '')
-                if len(drawn) == 1 and drawn[0] not in font.to_unicode:
-                    font.to_unicode[drawn[0]] = group_text
-                if _needs_actual_text(font, drawn, group_text):
-                    span_at[start] = (end, group_text)
+            elements = run_elements(
+                stream, font, pango_font, font_size, glyph_item,
+                utf8_text[offset:offset + glyph_item.item.length])
+            span_at = {start: (end, text) for start, end, text in actual_text_spans(elements)}
         span_end = None
 
         string += '<'
