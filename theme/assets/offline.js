@@ -1,8 +1,9 @@
 /* Offline use of the course site: the service worker, its control on the home page, the
  * "มีเนื้อหาใหม่" notice, and search from file:// (the trainers' zip).
  *
- * Loaded in the head (theme/main.html), before Material's bundle, because on file:// it must
- * provide a search worker before the bundle asks for one. The rest waits for the page.
+ * Loaded in the head (theme/main.html), deferred, so it runs before Material's (deferred) bundle:
+ * on file:// it must provide a search worker before the bundle asks for one. The rest waits for
+ * the page.
  *
  * - sw.js (written by coursebuild/offline.py) caches the whole course when first installed. The
  *   home page control shows the size before, progress during, and the cached state and content
@@ -366,6 +367,8 @@
     else onPage();
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", whenReady);
-  else whenReady();
+  /* Deferred and first in the page, this runs before Material's bundle has made document$:
+     DOMContentLoaded comes after every deferred script. */
+  if (document.readyState === "complete") whenReady();
+  else document.addEventListener("DOMContentLoaded", whenReady);
 })();

@@ -25,6 +25,7 @@ from coursebuild.markup import (
 )
 from coursebuild.problems import ContentError, Problem
 from coursebuild.render.site.offline import write_offline_files, write_progress_page
+from coursebuild.render.site.reading import finish_pages, module_description, quiz_description, site_description
 from coursebuild.render.site.search import prepare_search_index
 from coursebuild.render.site.verify_page import write_verify_docs
 from coursebuild.render.views import format_duration, needed_to_pass
@@ -88,15 +89,18 @@ def render_quiz_html(course: Course, quiz: Quiz, image_prefix: str) -> str:
     return "\n".join(line for line in html.split("\n") if line.strip())
 
 
-def _front(title: str) -> str:
-    escaped = title.replace('"', '\\"')
-    return f'---\ntitle: "{escaped}"\n---\n\n'
+def _front(title: str, description: str = "") -> str:
+    # JSON strings are YAML double-quoted strings: any title or description stays one value.
+    meta = f"title: {json.dumps(title, ensure_ascii=False)}\n"
+    if description:
+        meta += f"description: {json.dumps(description, ensure_ascii=False)}\n"
+    return f"---\n{meta}---\n\n"
 
 
 def module_markdown(course: Course, module: Module, number: int) -> str:
     meta = module.meta
     quiz = course.quizzes.get(module.id)
-    parts = [_front(f"{number}. {meta.title}"), f"# {number}. {meta.title}\n"]
+    parts = [_front(f"{number}. {meta.title}", module_description(module)), f"# {number}. {meta.title}\n"]
     facts = [f"⏱ {format_duration(meta.duration)}"]
     if quiz:
         facts.append(f"แบบทดสอบ {len(quiz.data.questions)} ข้อ")
@@ -133,7 +137,7 @@ def next_steps_html(course: Course, module: Module) -> str:
 def quiz_markdown(course: Course, module: Module, number: int, quiz: Quiz) -> str:
     title = quiz.data.title
     lesson = f"../../{urls.module_path(module.id)}"
-    return (_front(title) + f"# {title}\n\n"
+    return (_front(title, quiz_description(module, quiz)) + f"# {title}\n\n"
             f'<p class="osd-back"><a href="{lesson}">← กลับไปบทเรียน {number}. {module.meta.title}</a></p>\n\n'
             + render_quiz_html(course, quiz, "../../images/") + "\n")
 
@@ -287,7 +291,7 @@ def run_mkdocs(course: Course, docs: Path, out: Path, has_downloads: bool) -> No
             docs_dir=str(docs), site_dir=str(out),
             site_name=course.config.title, site_url=course.config.site_url,
             nav=site_nav(course, has_downloads), strict=True,
-            copyright=course_copyright(course),
+            copyright=course_copyright(course), site_description=site_description(course),
         )
         config.extra["osd"] = site_extra(course)
         build(config)
@@ -311,6 +315,7 @@ def render_site(course: Course, out: Path) -> None:
         run_mkdocs(course, work, out, bool(handouts))
         for name in THEME_BUILD_ONLY:
             shutil.rmtree(out / name, ignore_errors=True)
+        finish_pages(out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     prepare_search_index(course, out)
