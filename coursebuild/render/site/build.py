@@ -25,6 +25,7 @@ from coursebuild.markup import (
 )
 from coursebuild.problems import ContentError, Problem
 from coursebuild.render.site.offline import write_offline_files, write_progress_page
+from coursebuild.render.site.pageload import bundle_stylesheets
 from coursebuild.render.site.reading import finish_pages, module_description, quiz_description, site_description
 from coursebuild.render.site.search import prepare_search_index
 from coursebuild.render.site.verify_page import write_verify_docs
@@ -316,6 +317,7 @@ def render_site(course: Course, out: Path) -> None:
         for name in THEME_BUILD_ONLY:
             shutil.rmtree(out / name, ignore_errors=True)
         finish_pages(out)
+        bundle_stylesheets(out, course.config.site_url)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     prepare_search_index(course, out)
