@@ -124,7 +124,7 @@ def test_manifest_has_thai_names_our_icons_and_the_theme_colour(built):
         assert (site / icon["src"]).is_file(), icon
     index = (site / "index.html").read_text(encoding="utf-8")
     assert 'rel="manifest" href="manifest.webmanifest"' in index
-    assert '<script src="assets/offline.js"></script>' in index
+    assert '<script src="assets/offline.js" defer></script>' in index  # deferred: no wait before the first paint
 
 
 def test_short_name_is_the_abbreviation_in_the_title():

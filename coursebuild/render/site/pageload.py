@@ -54,7 +54,8 @@ def write_bundle(site: Path, sources: tuple[str, ...]) -> str:
     for source in sources:
         css = _CHARSET.sub("", (site / source).read_text(encoding="utf-8")).strip()
         parts.append(f"/* {source} */\n" + rebase_urls(css, source, f"{BUNDLE_DIR}/bundle.css") + "\n")
-    joined = "".join(parts)
+    # One @charset, first in the file, as CSS requires (the sources' own are dropped above).
+    joined = '@charset "UTF-8";\n' + "".join(parts)
     name = f"{BUNDLE_DIR}/osd.{hashlib.sha256(joined.encode()).hexdigest()[:10]}.css"
     (site / BUNDLE_DIR).mkdir(parents=True, exist_ok=True)
     (site / name).write_text(joined, encoding="utf-8")
