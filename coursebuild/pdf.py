@@ -90,7 +90,11 @@ def write_pdf(html: str, base_url: str | Path, css: list[str], source: str, targ
 
     from coursebuild import weasyprint_thai
 
-    weasyprint_thai.apply()
+    try:
+        weasyprint_thai.apply()
+    except weasyprint_thai.UnsupportedWeasyPrint as exc:
+        raise ContentError([Problem("requirements.txt", 0, 0, "weasyprint-version", str(exc),
+                                    "run `make` to install the pinned versions")]) from exc
     fonts = FontConfiguration()
     with strict_weasyprint(source):
         sheets = [CSS(string=font_face_css(), font_config=fonts)]

@@ -92,6 +92,18 @@ def test_patch_refuses_any_other_weasyprint_by_name():
         weasyprint_thai.apply("71.0")
 
 
+def test_printing_with_another_weasyprint_is_a_problem_naming_requirements(monkeypatch, tmp_path):
+    from coursebuild.problems import ContentError
+
+    monkeypatch.setattr(weasyprint_thai, "_applied", False)
+    monkeypatch.setattr(weasyprint_thai, "PATCHED_WEASYPRINT", "69.0")
+    with pytest.raises(ContentError) as caught:
+        write_pdf(PAGE, tmp_path, [], "test", tmp_path / "x.pdf")
+    problem = caught.value.problems[0]
+    assert (problem.path, problem.code) == ("requirements.txt", "weasyprint-version")
+    assert not (tmp_path / "x.pdf").exists()
+
+
 def test_installed_weasyprint_is_the_one_the_patch_copies():
     import weasyprint
 
