@@ -190,6 +190,7 @@ def test_read_aloud_reads_every_lesson_block_and_nothing_from_trainer_notes(mini
         phone.evaluate("window.__endUtterance()")
     text = " ".join(spoken(phone))
     assert "ความลับของวิทยากร" not in text  # the fixture's trainer note
+    assert "ภาพ: แผนภาพสามขั้น หยุด ตรวจสอบ แชร์" in spoken(phone)  # the picture, by its description
     article = phone.evaluate("""(() => {
         const a = document.querySelector('article').cloneNode(true);
         a.querySelectorAll('.osd-read-aloud, .osd-next, .osd-module-facts, .headerlink, nav').forEach(e => e.remove());

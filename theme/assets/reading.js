@@ -113,7 +113,7 @@
   var speech = window.speechSynthesis;
   var Utterance = window.SpeechSynthesisUtterance;
   /* What is read of a lesson, block by block; never navigation, buttons or our own controls. */
-  var BLOCKS = "h1, h2, h3, h4, p, li, dt, dd, th, td, figcaption, .admonition-title, summary";
+  var BLOCKS = "h1, h2, h3, h4, p, li, dt, dd, th, td, figcaption, .admonition-title, summary, img[alt]";
   var SKIP = ".osd-read-aloud, .osd-read-question, .osd-next, .osd-module-facts, .headerlink, script, style, " +
              "nav, button, [hidden], [aria-hidden='true'], .md-source-file, .osd-quiz";
   var MAX_CHARS = 280;  /* long utterances stop half-way on some engines: cut at a space */
@@ -130,6 +130,8 @@
   }
 
   function blockText(node) {
+    /* A picture is read by its description, as a screen reader would. */
+    if (node.tagName === "IMG") return node.alt.trim() ? "ภาพ: " + node.alt.trim() : "";
     var copy = node.cloneNode(true);
     var inner = copy.querySelectorAll(BLOCKS + ", " + SKIP);
     for (var i = 0; i < inner.length; i++) if (inner[i].parentNode) inner[i].parentNode.removeChild(inner[i]);
@@ -141,6 +143,9 @@
     var nodes = root.querySelectorAll(BLOCKS);
     for (var i = 0; i < nodes.length; i++) {
       if (nodes[i].closest(SKIP)) continue;
+      /* A closed block (??? in the lesson) is read by its title only, as it is shown. */
+      var details = nodes[i].closest("details");
+      if (details && !details.open && !nodes[i].closest("summary")) continue;
       var text = blockText(nodes[i]);
       if (text) found.push({ node: nodes[i], text: text });
     }
@@ -217,6 +222,7 @@
   function updateReader() {
     var bar = document.querySelector(".osd-read-aloud");
     if (!bar) return;
+    bar.setAttribute("data-state", reader.state);
     var start = bar.querySelector("[data-read-aloud]");
     start.textContent = reader.state === "paused" ? "▶ อ่านต่อ" : "🔊 ฟังบทเรียน";
     start.hidden = reader.state === "reading";
