@@ -16,7 +16,9 @@ BENCHES = [
     ("search", ["search.py"]),
     ("offline", ["offline.py"]),
     ("print", ["print.py"]),
+    ("print-text", ["print_text.py"]),
     ("certificates", ["certificates.py", "--n", "2000"]),
+    ("lighthouse", ["lighthouse.py", "--sites", "ours,stock"]),  # needs `npm ci` in bench/
 ]
 
 

@@ -11,6 +11,8 @@
 - WeasyPrint reads files only through `local_fetcher`: the folders it is given (the course's and
   theme's own, the Sarabun package, a cohort's logo files) and data: URLs we made (QR codes).
   Anything else, the network, /etc/passwd or a roster included, is refused and fails the build.
+- Thai text is written so that copy, search and screen readers get it back exactly
+  (coursebuild/weasyprint_thai.py, applied before anything is drawn).
 """
 from __future__ import annotations
 
@@ -142,6 +144,13 @@ def write_pdf(html: str, base_url: str | Path, css: list[str], source: str, targ
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    from coursebuild import weasyprint_thai
+
+    try:
+        weasyprint_thai.apply()
+    except weasyprint_thai.UnsupportedWeasyPrint as exc:
+        raise ContentError([Problem("requirements.txt", 0, 0, "weasyprint-version", str(exc),
+                                    "run `make` to install the pinned versions")]) from exc
     fonts = FontConfiguration()
     fetcher = local_fetcher(tuple(allowed) + font_dirs())
     with strict_weasyprint(source):

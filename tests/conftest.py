@@ -112,3 +112,13 @@ def minimal_site(tmp_path_factory, site_engine):
     assert build(root, "site", "--site-url", server.url, engine=site_engine) == 0
     yield root, server.url
     server.close()
+
+
+@pytest.fixture(scope="session")
+def repo_site(tmp_path_factory):
+    """The repository's own course (every lesson, tables, the trainers' page), built once, served."""
+    root = copy_course("repo", tmp_path_factory.mktemp("repo-site"))
+    server = StaticServer(root / "site")
+    assert build(root, "site", "--site-url", server.url) == 0
+    yield root, server.url
+    server.close()

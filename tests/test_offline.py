@@ -120,9 +120,9 @@ def test_manifest_has_thai_names_our_icons_and_the_theme_colour(built):
     for icon in manifest["icons"]:
         assert (site / icon["src"]).is_file(), icon
     index = (site / "index.html").read_text(encoding="utf-8")
-    # MkDocs writes "x", Zensical "./x": the same address.
+    # MkDocs writes "x", Zensical "./x": the same address. Scripts are deferred: no wait before the first paint.
     assert re.search(r'rel="manifest" href="(\./)?manifest\.webmanifest"', index)
-    assert re.search(r'<script src="(\./)?assets/offline\.js"></script>', index)
+    assert re.search(r'<script src="(\./)?assets/offline\.js" defer></script>', index)
 
 
 def _course(tmp_path, fixture="minimal", **config):

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import subprocess
+import zlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -60,24 +61,20 @@ def site_file(root: Path, file: str) -> Path:
 def pdf_text(path: Path) -> str:
     """The PDF's text as a skeleton, for comparison with `skeleton(source text)`.
 
-    What pdftotext gives back is not quite what was typeset, for reasons outside our code:
-    - the default layout mode sorts glyphs by position and moves Thai tone marks away from their
-      base ("หมู่บ้าน" → "หมูบ ่ ้าน"); `-raw` keeps the order the text was drawn in;
-    - Sarabun draws ำ as two glyphs (nikhahit + sara aa) so that tone marks sit right, and the
-      PDF maps only sara aa back to text: "ทำ" comes back as "ทา";
-    - WeasyPrint maps each glyph to the text of the first cluster it was drawn in, so once a bold
-      า was drawn in "ต่ำ", every bold า reads "่ำ" ("การ" → "ก่ำร").
-    So both sides drop whitespace (and our word joiners) and Thai combining marks, and read ำ as า.
+    Thai comes back exactly, ำ and tone marks included (coursebuild/weasyprint_thai.py; before it,
+    ประจำ read ประจา and marks moved). `-raw` keeps the order the text was drawn in, so a table
+    cell or a box reads as one piece. Both sides drop whitespace and our word joiners only, because
+    Thai lines wrap between words without a space.
     """
     out = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
     return skeleton(out)
 
 
-_THAI_MARKS = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\s\u2060]+")
+_LAYOUT = re.compile(r"[\s\u2060]+")
 
 
 def skeleton(text: str) -> str:
-    return _THAI_MARKS.sub("", text.replace("\u0e33", "\u0e32"))
+    return _LAYOUT.sub("", text)
 
 
 def pdf_pages(path: Path) -> int:
@@ -119,6 +116,52 @@ def test_pdfs_embed_only_sarabun(printed):
         for row in rows:
             name, emb = row.split()[0], row.split()[-5]
             assert "Sarabun" in name and emb == "yes", f"{file}: {row}"
+
+
+def pdf_catalog(path: Path) -> bytes:
+    """The document catalog dictionary (WeasyPrint writes it inside a compressed object stream)."""
+    data = path.read_bytes()
+    for match in re.finditer(rb"stream\r?\n", data):
+        try:
+            chunk = zlib.decompressobj().decompress(data[match.end():])
+        except zlib.error:
+            continue
+        found = re.search(rb"<<\s*/Type\s*/Catalog.*?(?=<<\s*/Type|$)", chunk, re.S)
+        if found:
+            return found.group(0)
+    raise AssertionError(f"{path.name}: no catalog found")
+
+
+def outline(path: Path) -> list[str]:
+    """The PDF's bookmarks, as poppler reads them."""
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(path)], capture_output=True, text=True,
+                         check=True).stdout
+    # A no-break space keeps "บทที่ 1" together on paper; a bookmark reads it as a space.
+    return [item.replace("\u00a0", " ") for item in re.findall(r'<item page="\d+">(.*?)</item>', xml)]
+
+
+def test_every_print_document_is_tagged_for_pdf_ua_with_thai_as_its_language(printed):
+    for file in TRAINEE_FILES + TRAINER_FILES:
+        path = site_file(printed, file)
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"^Tagged:\s+yes", info, re.M), f"{file} is not tagged"
+        meta = subprocess.run(["pdfinfo", "-meta", str(path)], capture_output=True, text=True, check=True).stdout
+        assert 'pdfuaid:part="1"' in meta, f"{file} does not claim PDF/UA-1"
+        catalog = pdf_catalog(path)
+        assert b"/Lang (th)" in catalog, f"{file}: {catalog[:200]!r}"
+        assert b"/StructTreeRoot" in catalog and b"/MarkInfo" in catalog, file
+        structure = subprocess.run(["pdfinfo", "-struct", str(path)], capture_output=True, text=True,
+                                   check=True).stdout
+        assert "H1" in structure and " P" in structure, f"{file} has no headings or paragraphs in its structure"
+
+
+def test_course_book_has_bookmarks_for_chapters_and_their_sections(printed):
+    course, _ = load_course(printed)
+    marks = outline(site_file(printed, urls.BOOK_FILE))
+    for number, module in enumerate(course.modules, 1):
+        assert f"บทที่ {number} {module.meta.title}" in marks, marks
+    assert "อภิธานศัพท์" in marks
+    assert len(marks) > 2 * len(course.modules), "sections (h2, h3) are bookmarked too"
 
 
 def test_handouts_and_book_show_each_module_title_and_objectives(printed):

@@ -140,6 +140,9 @@ def paint_part(painters: list, size_px: tuple[float, float], background=None, ov
     from weasyprint.pdf.fonts import build_fonts_dictionary
     from weasyprint.pdf.stream import Stream
 
+    from coursebuild import weasyprint_thai
+
+    weasyprint_thai.apply()  # names come back exactly from copy and search (ActualText per letter)
     numbering = _Numbering(FIRST_OBJECT)
     fonts: dict = {}
     images: dict = {}

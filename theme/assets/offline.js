@@ -1,7 +1,8 @@
 /* Offline use of the course site: the service worker, its control on the home page, and the
  * "มีเนื้อหาใหม่" notice.
  *
- * Loaded in the head (theme/main.html), so the worker registers early; the rest waits for the page.
+ * Loaded in the head (theme/main.html), deferred like every script, so it never holds back the
+ * first paint; the service worker registers once the page is parsed.
  *
  * - sw.js (written by coursebuild/offline.py) caches the whole course when first installed. The
  *   home page control shows the size before, progress during, and the cached state and content
@@ -298,6 +299,8 @@
     else onPage();
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", whenReady);
-  else whenReady();
+  /* Deferred and first in the page, this runs before Material's bundle has made document$:
+     DOMContentLoaded comes after every deferred script. */
+  if (document.readyState === "complete") whenReady();
+  else document.addEventListener("DOMContentLoaded", whenReady);
 })();

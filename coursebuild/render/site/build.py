@@ -27,6 +27,13 @@ from coursebuild.render.site.csp import secure_pages
 from coursebuild.render.site.docs import TrustedBlocks, front_matter
 from coursebuild.render.site.engines import choose_engine, run_engine, write_heading_ids
 from coursebuild.render.site.offline import write_offline_files, write_progress_page
+from coursebuild.render.site.pageload import bundle_stylesheets
+from coursebuild.render.site.reading import (
+    finish_pages,
+    module_description,
+    quiz_description,
+    site_description,
+)
 from coursebuild.render.site.search_index import write_search_index
 from coursebuild.render.site.verify_page import write_verify_docs
 from coursebuild.render.views import format_duration, make_quiz_view
@@ -57,7 +64,8 @@ def module_markdown(course: Course, module: Module, number: int, blocks: Trusted
     meta = module.meta
     quiz = course.quizzes.get(module.id)
     title = f"{number}. {meta.title}"
-    parts = [front_matter(title), f"# {markdown_text(title)}\n", blocks.add(render_block(
+    # The engine prints the description into <meta> unescaped: it is escaped here, as the title is.
+    parts = [front_matter(title, description=str(escape(module_description(module)))), f"# {markdown_text(title)}\n", blocks.add(render_block(
         course, "module-facts.html", module_id=module.id, duration=format_duration(meta.duration),
         questions=len(quiz.data.questions) if quiz else 0))]
     # Objectives and key points stay Markdown in the page, so that the engine resolves their links
@@ -94,7 +102,7 @@ def quiz_markdown(course: Course, module: Module, number: int, quiz: Quiz, block
     title = quiz.data.title
     back = render_block(course, "quiz-back.html", lesson_href=f"../../{urls.module_path(module.id)}",
                         number=number, title=module.meta.title)
-    return (front_matter(title) + f"# {markdown_text(title)}\n" + blocks.add(back)
+    return (front_matter(title, description=str(escape(quiz_description(module, quiz)))) + f"# {markdown_text(title)}\n" + blocks.add(back)
             + blocks.add(render_quiz_html(course, quiz, "../../images/")))
 
 
@@ -253,12 +261,15 @@ def render_site(course: Course, out: Path, engine: str) -> None:
         blocks = write_docs(course, work, handouts)
         write_heading_ids(course, work)
         settings = {"site_name": _text(course.config.title), "copyright": course_copyright(course),
+                    "site_description": _text(site_description(course)),
                     "markdown_extensions": markdown_settings(course, blocks)}
         template_dirs = run_engine(engine, course, work, out, site_nav(course, bool(handouts)),
                                    {"osd": site_extra(course)}, settings)
         for name in THEME_BUILD_ONLY:
             shutil.rmtree(out / name, ignore_errors=True)
         write_search_index(course, work, out)
+        finish_pages(out)
+        bundle_stylesheets(out, course.config.site_url)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     # Before anything hashes the pages: each gets its Content-Security-Policy.
