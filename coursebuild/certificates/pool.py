@@ -97,7 +97,8 @@ def run_jobs(jobs: Iterable[Job], workers: int) -> Iterator[Result]:
     pending: collections.deque = collections.deque()
     try:
         for job in jobs:
-            pending.append(pool.submit(render_job, job))
+            with _workers_born_deaf_to_ctrl_c():  # submit() is where the pool starts its workers
+                pending.append(pool.submit(render_job, job))
             if len(pending) > 2 * workers:
                 yield pending.popleft().result()
         while pending:
@@ -113,6 +114,19 @@ def run_jobs(jobs: Iterable[Job], workers: int) -> Iterator[Result]:
         _stop_workers(pool)
         raise
     pool.shutdown(wait=True)
+
+
+@contextlib.contextmanager
+def _workers_born_deaf_to_ctrl_c() -> Iterator[None]:
+    """Ctrl-C reaches every process of the terminal's group; a worker still importing Python
+    (before `_start_worker` runs) would die printing a KeyboardInterrupt traceback. A child keeps
+    its parent's signal mask through exec, so we block SIGINT while the pool may start one. In
+    the main process the signal waits, and arrives as soon as the mask is lifted."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _start_worker() -> None:
