@@ -30,17 +30,23 @@ def staging_dir(dest: Path, private: bool = False) -> Iterator[Path]:
     it becomes 0755, since it becomes the published folder a web server reads. Stale staging
     folders of `dest` left by killed runs are cleared first. An OSError without a file name (a
     full disk reports none) gets `dest` as its file name, so the message can say where."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    clear_stale_staging(dest)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-{os.getpid()}-", dir=dest.parent))
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        clear_stale_staging(dest)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.building-{os.getpid()}-", dir=dest.parent))
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(dest)) from exc
     if not private:
         tmp.chmod(0o755)  # mkdtemp makes it private, but it becomes the published folder
     try:
         yield tmp
     except OSError as exc:
-        if exc.filename is None:
-            raise OSError(exc.errno, exc.strerror, str(dest)) from exc
-        raise
+        # Name the output the editor knows (site/…), not our staging folder.
+        names = [str(dest) if name is None else str(name).replace(str(tmp), str(dest), 1)
+                 for name in (exc.filename, exc.filename2)]
+        if exc.filename2 is None:
+            raise OSError(exc.errno, exc.strerror, names[0]) from exc
+        raise OSError(exc.errno, exc.strerror, names[0], None, names[1]) from exc  # None: Windows' error
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -203,8 +209,13 @@ _DISK_HINTS = {
 
 
 def disk_problem(exc: OSError, root: Path) -> Problem:
-    """A full disk, a read-only disk or a missing permission, as one line naming the path."""
-    where = relpath(Path(exc.filename), root) if exc.filename else "(output)"
+    """A full disk, a read-only disk or a missing permission, as one line naming the path.
+
+    A failed copy names its source first and its destination second: name what we were writing,
+    inside the project, when there is such a name."""
+    names = [str(n) for n in (exc.filename2, exc.filename) if n]
+    ours = [n for n in names if not relpath(Path(n), root).startswith("/")]
+    where = relpath(Path((ours or names)[0]), root) if names else "(output)"
     reason = exc.strerror or str(exc)
     return Problem(where, 0, 0, "disk-error", f"cannot write: {reason}",
                    _DISK_HINTS.get(exc.errno, "check the disk and the folder's permissions, then run again")
