@@ -10,7 +10,6 @@ import csv
 import importlib.util
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -256,7 +255,7 @@ def test_formula_like_names_are_written_as_text_and_keep_their_serial(project):
 def test_every_cell_round_trips_and_none_starts_a_formula(value):
     written = spreadsheet_cell(value)
     assert read_cell(written) == value
-    assert not written[:1] in ("=", "+", "-", "@", "\t", "\r")
+    assert written[:1] not in ("=", "+", "-", "@", "\t", "\r")
 
 
 def _xlsx_roster(folder: Path, score) -> None:
