@@ -250,6 +250,14 @@ def test_formula_like_names_are_written_as_text_and_keep_their_serial(project):
     assert entries[0].name == f"{INJECTED} +1" and entries[0].place.startswith("@SUM(1+1)")
 
 
+def test_a_number_pattern_a_spreadsheet_would_run_is_refused(project):
+    folder = new_cohort(project, "pattern", [row(1, "นาย", "ก้องภพ", "ศรีสุข")],
+                        number_pattern="+{cohort}-{serial:04d}-{check}")
+    loaded = load_cohort(folder, project, "osd-village", False)
+    assert [p.code for p in loaded.problems] == ["bad-number-pattern"]
+    assert "formula" in loaded.problems[0].message
+
+
 @given(st.text(max_size=30))
 @settings(max_examples=300, deadline=None)
 def test_every_cell_round_trips_and_none_starts_a_formula(value):

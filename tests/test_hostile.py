@@ -267,6 +267,13 @@ def test_objectives_that_open_tags_across_the_page_are_guarded(course):
     assert "markdown-too-complex" in {p.code for p in problems} and seconds < SECONDS
 
 
+def test_a_thousand_pasted_invisible_characters_make_one_message_per_kind(course):
+    _lesson_with_body(course, "ข่าว\u200bปลอม " * 1000)
+    _, problems, seconds = timed_check(course)
+    invisible = [p for p in problems if p.code == "invisible-char"]
+    assert len(invisible) == 51 and "950 more of these" in invisible[-1].message and seconds < SECONDS
+
+
 def test_markdown_over_the_size_limit_is_refused_without_reading_it_all(course):
     _lesson_with_body(course, "ก" * (limits.MAX_MARKDOWN_BYTES // 3 + 1))
     _, problems, seconds = timed_check(course)
@@ -331,7 +338,10 @@ def scratch(tmp_path_factory):
 @example((COURSE, "[" * 600 + "]" * 600))
 @example(("front matter", "title: 2022-02-30\nduration: 2022-02-30"))
 @example((LESSON, "1. " * 1000))
-@example((LESSON, "<a " * 100_000))
+@example((LESSON, "<a " * 330_000))  # Regression: positions counted per mark made this quadratic (43 s)
+@example((LESSON, "*a*" * 330_000))
+@example((LESSON, "\n" * 999_000))
+@example((LESSON, "\u200b" * 333_000))  # Regression: one problem each made the report alone take a second
 @settings(max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow,
                                                                    HealthCheck.data_too_large])

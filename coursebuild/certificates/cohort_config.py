@@ -169,6 +169,9 @@ def _check_number_pattern(pattern: str, at: Located, rel: str) -> list[Problem]:
     if re.search(r"[a-z]", re.sub(r"\{[^}]*\}", "", pattern)):
         return problem("number_pattern has lower-case letters",
                        "use upper-case letters: the verify page reads numbers in upper case")
+    if pattern.startswith(("=", "+", "-", "@")):
+        return problem("number_pattern starts with = + - or @, which a spreadsheet reads as a formula",
+                       f"start it with letters, e.g. {DEFAULT_NUMBER_PATTERN}")
     if re.search(r"[\s/\\#?%]", pattern):
         return problem("number_pattern has spaces or one of / \\ # ? %",
                        "use letters, digits and '-' so the number is also a safe file name and URL")

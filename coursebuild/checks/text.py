@@ -64,10 +64,17 @@ def check_text(path: Path, root: Path, text: str) -> list[Problem]:
         return line, offset - starts[line - 1] + 1
 
     found: list[tuple[int, Problem]] = []
+    more: list[tuple[int, str]] = []  # where each kind passed MAX_REPORTED
+
+    counts: dict[str, int] = {}
 
     def add(offset: int, code: str, message: str, hint: str) -> None:
-        line, column = at(offset)
-        found.append((offset, Problem(rel, line, column, code, message, hint)))
+        counts[code] = counts.get(code, 0) + 1
+        if counts[code] <= MAX_REPORTED:
+            line, column = at(offset)
+            found.append((offset, Problem(rel, line, column, code, message, hint)))
+        elif counts[code] == MAX_REPORTED + 1:
+            more.append((offset, code))
 
     for m in _INVISIBLE_RE.finditer(text):
         if m.group() == "\u200d" and _joins_emoji(text, m.start()):
@@ -81,8 +88,18 @@ def check_text(path: Path, root: Path, text: str) -> list[Problem]:
         add(m.start(), "thai-double-sara-e", "แ is typed as เ + เ (two characters)", "retype it as one character: แ")
     for m in _DOUBLE_MARK.finditer(text):
         add(m.start(), "thai-double-mark", f"the mark '\u25cc{m.group(1)}' is typed twice", "delete one of them")
+    for offset, code in more:
+        line, column = at(offset)
+        found.append((offset, Problem(rel, line, column, code,
+                                      f"{counts[code] - MAX_REPORTED:,} more of these from here on (only the first {MAX_REPORTED} are listed)",
+                                      "fix the first ones; a search-and-replace in your editor fixes the rest")))
     # Line by line, as an editor reads them (and as the report sorts them anyway).
     return [problem for _, problem in sorted(found, key=lambda item: (item[1].line, _ORDER[item[1].code], item[0]))]
+
+
+# A file with a thousand pasted zero-width spaces needs one message, not a thousand (333,000
+# pasted ones made the report alone take a second).
+MAX_REPORTED = 50
 
 
 _ORDER = {"invisible-char": 0, "thai-sara-am": 1, "thai-double-sara-e": 2, "thai-double-mark": 3}

@@ -85,9 +85,11 @@ class MarkdownGuard:
         self.span = span
         self.lines = 0
         self.reread = 0
-        self.worst: tuple[int, int, int, str] = (0, 0, 0, "")  # (cost, line, column, kind)
+        # Positions are worked out only for what gets reported: counting lines for every one of
+        # a million marks would itself be quadratic.
+        self.worst: tuple = (0, None, 0, "")  # (cost, where, offset, kind) of one re-read
         self.work = 0
-        self.busiest: tuple[int, int, int] = (0, 0, 0)  # (work, line, column) of one paragraph
+        self.busiest: tuple = (0, None, 0)  # (work, where, offset) of one paragraph
         self.problems: list[Problem] = []
 
     def add(self, text: str, line: int, column: int = 1, exact: bool = True) -> None:
@@ -101,6 +103,8 @@ class MarkdownGuard:
             return line + text.count("\n", 0, offset), (column if start == 0 else 1) + offset - start
 
         self.lines += text.count("\n") + 1
+        if self.lines > MAX_MARKDOWN_LINES:
+            return  # refused by finish() anyway; and every check below costs per line or block
         seen: set[str] = set()
 
         def deep(offset: int, kind: str, message: str, hint: str) -> None:
@@ -121,21 +125,21 @@ class MarkdownGuard:
             work = len(_INLINE_MARK.findall(block)) * len(block)
             self.work += work
             if work > self.busiest[0]:
-                self.busiest = (work, *where(block_start + len(block) - len(block.lstrip())))
+                self.busiest = (work, where, block_start + len(block) - len(block.lstrip()))
             for offset, depth in _emphasis_nesting(block):
                 deep(block_start + offset, "emphasis",
                      f"'*' or '_' open emphasis {depth} levels deep here; the build reads at most {MAX_INLINE_NESTING}",
                      "close each *emphasis* or **bold** before opening the next, or write \\* for a plain *")
             # A YAML text's line breaks may join it to its neighbours' paragraphs on the page.
             for offset, cost, kind in _bracket_rereads(block, 0 if exact else self.span):
-                self._count(cost, *where(block_start + offset), kind)
+                self._count(cost, where, block_start + offset, kind)
         for offset, cost in _angle_rereads(text, self.span):
-            self._count(cost, *where(offset), "angle")
+            self._count(cost, where, offset, "angle")
 
-    def _count(self, cost: int, line: int, column: int, kind: str) -> None:
+    def _count(self, cost: int, where, offset: int, kind: str) -> None:
         self.reread += cost
         if cost > self.worst[0]:
-            self.worst = (cost, line, column, kind)
+            self.worst = (cost, where, offset, kind)
 
     def finish(self) -> list[Problem]:
         problems = list(self.problems)
@@ -145,14 +149,16 @@ class MarkdownGuard:
                                     f"at least one); the build reads at most {MAX_MARKDOWN_LINES:,}",
                                     "split it into smaller pages or quizzes"))
         if self.work > MAX_INLINE_WORK:
-            _, line, column = self.busiest
+            _, where, offset = self.busiest
+            line, column = where(offset)
             problems.append(Problem(self.path, line, column, "markdown-too-complex",
                                     f"this paragraph is long and full of Markdown marks (* _ ` < & [ !): "
                                     f"Markdown's work grows with both, {self.work:,} here "
                                     f"(the build allows {MAX_INLINE_WORK:,})",
                                     "split the paragraph with blank lines, or use fewer marks"))
         if self.reread > MAX_REREAD:
-            _, line, column, kind = self.worst
+            _, where, offset, kind = self.worst
+            line, column = where(offset)
             message, hint = _REREAD_TEXT[kind]
             problems.append(Problem(self.path, line, column, "markdown-too-complex",
                                     f"{message}, so Markdown would re-read about {self.reread:,} characters "
