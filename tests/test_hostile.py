@@ -267,6 +267,29 @@ def test_objectives_that_open_tags_across_the_page_are_guarded(course):
     assert "markdown-too-complex" in {p.code for p in problems} and seconds < SECONDS
 
 
+@pytest.mark.parametrize("text", [
+    "<a" + "b" * 300_000,  # Regression: the guard's own tag pattern backtracked into the tag name
+    ("ก" * limits.MAX_THAI_RUN + " ") * 160,  # Regression: "[ก-๛]{2001,}" retried from every letter
+    "ข่าว " * 200_000,
+    "\n" * 999_000,
+])
+def test_the_guard_itself_is_linear(text):
+    guard = limits.MarkdownGuard("x.md")
+    started = time.process_time()
+    guard.add(text, 1)
+    guard.finish()
+    assert time.process_time() - started < 0.5
+
+
+def test_a_long_run_of_thai_without_spaces_is_refused(course):
+    # The search index cuts Thai into words in time that grows with the square of a spaceless
+    # run: 64,000 letters took 4.5 s at build time. Thai writing puts spaces between phrases.
+    line = _lesson_with_body(course, "ข่าวปลอม" * 300)
+    _, problems, seconds = timed_check(course)
+    assert ("markdown-too-complex", LESSON, line, 1) in found(problems) and seconds < SECONDS
+    assert "Thai letters with no space" in next(p.message for p in problems if p.code == "markdown-too-complex")
+
+
 def test_a_thousand_pasted_invisible_characters_make_one_message_per_kind(course):
     _lesson_with_body(course, "ข่าว\u200bปลอม " * 1000)
     _, problems, seconds = timed_check(course)

@@ -16,6 +16,9 @@ quiz 16 KB, and no lesson nests lists more than three deep), and far below what 
 - Python-Markdown rebuilds a paragraph's text for every mark it turns into HTML (`*`, `` ` ``,
   `<b>`, `&amp;`…), so its work grows with marks × paragraph length: 128,000 `*a*` in one
   paragraph took two minutes. `MAX_INLINE_WORK` bounds that product, summed over the file.
+- The site's search index cuts Thai into words in time that grows with the square of a run of
+  Thai letters with no space (64,000 letters: 4.5 s). `MAX_THAI_RUN` (2,000; our longest run is
+  90, since Thai puts a space between phrases) keeps that linear over a file.
 - Every line and block costs Python-Markdown some 50–100 µs, whatever it holds:
   `MAX_MARKDOWN_LINES` (5,000; our longest page has 165) keeps a file well under a second.
 - Python-Markdown parses nested lists, quotes, `markdown` HTML blocks and emphasis recursively,
@@ -42,6 +45,7 @@ MAX_INLINE_NESTING = 32
 MAX_REREAD = 250_000
 # Marks × paragraph length, summed: about 2.5 ns each at worst (0.13 s). Our busiest page: 49,649.
 MAX_INLINE_WORK = 50_000_000
+MAX_THAI_RUN = 2_000
 
 
 def too_large(text: str, limit: int, path: str, line: int, what: str) -> Problem | None:
@@ -64,10 +68,12 @@ _ANGLE_DIVISOR = 8
 
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 _INLINE_MARK = re.compile(r"[*_`<&\[!\\]")
+# Maximal runs, one match each. Not "{2001,}": that retries from every letter of a shorter run.
+_THAI_RUN = re.compile("[\u0e00-\u0e7f]+")
 _BRACKETS = re.compile(r"\\.|[\[\]()'\"]", re.S)
 _EMPHASIS = re.compile(r"\\.|[*_]+", re.S)
 _TAG_OPEN = re.compile(r"<[A-Za-z/!?]")
-_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*+)([^<>]*)>")  # *+: no backtracking into the name
 _MARKDOWN_ATTRIBUTE = re.compile(r"(?:^|\s)markdown(?:\s|=|/?$)")
 _BLOCK_MARKER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|[0-9]{1,9}[.)](?=[ \t]))")
 
@@ -113,6 +119,14 @@ class MarkdownGuard:
                 at_line, at_column = where(offset)
                 self.problems.append(Problem(self.path, at_line, at_column, "markdown-too-deep", message, hint))
 
+        run = next((m for m in _THAI_RUN.finditer(text) if len(m.group()) > MAX_THAI_RUN), None)
+        if run:
+            at_line, at_column = where(run.start())
+            self.problems.append(Problem(
+                self.path, at_line, at_column, "markdown-too-complex",
+                f"{len(run.group()):,} Thai letters with no space between them: the search index cuts "
+                f"such a run into words in time that grows with its square (the build allows {MAX_THAI_RUN:,})",
+                "put spaces between phrases and sentences, as Thai writing does"))
         for offset, depth in _block_nesting(text):
             deep(offset, "block", f"lists, quotes or indentation are nested {depth} levels deep here; "
                                   f"the build reads at most {MAX_BLOCK_NESTING}",
