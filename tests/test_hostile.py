@@ -27,6 +27,7 @@ SECONDS = 2.0  # the issue's bound for any file up to 1 MB
 LESSON = "course/modules/fake-news.md"
 QUIZ = "quizzes/fake-news.yml"
 COURSE = "course/course.yml"
+VARIANTS = "course/search-variants.yml"
 
 
 def _copy_minimal(dest: Path) -> Path:
@@ -326,6 +327,16 @@ def test_the_real_course_is_far_inside_every_bound():
     assert max(g.lines for g in guards) * 10 < limits.MAX_MARKDOWN_LINES
 
 
+@pytest.mark.parametrize("where", [LESSON, QUIZ, COURSE, VARIANTS, "course/index.md", "course/glossary.md"])
+@pytest.mark.parametrize("data", [b"\xff\xfe\x00a", b"title: \xe0\xb8", b"\x00" * 100, "ก".encode("utf-16"),
+                                  b"---\n\xc3\x28\n---\n"])
+def test_bytes_that_are_not_utf8_are_a_problem_in_every_content_file(course, capsys, where, data):
+    # Regression: course/search-variants.yml was read without a guard: a traceback.
+    (course / where).write_bytes(data)
+    assert build(course, "check") == 1
+    assert "Traceback" not in capsys.readouterr().out
+
+
 # --- property: anything, up to 1 MB ---------------------------------------------------------------
 
 MARKS = ["[", "]", "(", ")", "![", "](", "<", ">", "<a ", "<div markdown>", "</div>", "*", "**", "_", "`", "```",
@@ -339,7 +350,7 @@ YAML_MARKS = ["&a ", "*a", "!!str ", "!!binary ", "? ", "- ", ": ", "[", "]", "{
 @st.composite
 def hostile_file(draw):
     """(which file, its new text): random marks, or one hostile pattern repeated up to ~1 MB."""
-    where = draw(st.sampled_from([LESSON, QUIZ, COURSE, "front matter"]))
+    where = draw(st.sampled_from([LESSON, QUIZ, COURSE, "front matter", VARIANTS]))
     marks = MARKS if where == LESSON else YAML_MARKS
     if draw(st.booleans()):
         text = "".join(draw(st.lists(st.sampled_from(marks), max_size=400)))
@@ -352,6 +363,7 @@ def hostile_file(draw):
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory):
     root = _copy_minimal(tmp_path_factory.mktemp("hostile"))
+    assert not (root / VARIANTS).exists()
     return root, {rel: (root / rel).read_bytes() for rel in (LESSON, QUIZ, COURSE)}
 
 
@@ -373,6 +385,7 @@ def test_any_file_gives_problems_or_a_course_quickly_never_a_traceback(scratch, 
     where, text = case
     for rel, data in originals.items():
         (root / rel).write_bytes(data)
+    (root / VARIANTS).unlink(missing_ok=True)  # the minimal course has none
     if where == "front matter":
         (root / LESSON).write_text(f"---\n{text}\n---\nbody\n", encoding="utf-8", errors="surrogatepass")
     else:

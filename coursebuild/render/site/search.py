@@ -70,7 +70,13 @@ def load_search_words(root: Path) -> tuple[SearchWords, list[Problem]]:
     path = root / rel
     if not path.is_file():
         return SearchWords(), []
-    tree, problems = load_yaml(path.read_text(encoding="utf-8"), rel)
+    from coursebuild.source.load import read_text  # size-bounded; not UTF-8 is a problem, not a traceback
+    from coursebuild.source.limits import MAX_YAML_BYTES
+
+    text, problems = read_text(path, root, MAX_YAML_BYTES)
+    if text is None:
+        return SearchWords(), problems
+    tree, problems = load_yaml(text, rel)
     if tree is None or tree.value is None:
         return SearchWords(), problems
     if not isinstance(tree.value, dict):
