@@ -16,6 +16,7 @@ BENCHES = [
     ("offline", ["offline.py"]),
     ("print", ["print.py"]),
     ("certificates", ["certificates.py", "--n", "2000"]),
+    ("hostile", ["hostile.py"]),
 ]
 
 
