@@ -6,13 +6,14 @@ quiz 16 KB, and no lesson nests lists more than three deep), and far below what 
 
 - `MAX_MARKDOWN_BYTES` (1 MB) per Markdown file and `MAX_YAML_BYTES` (128 KB, eight times our
   largest quiz) per YAML file or front matter: every YAML value becomes a Python object and a
-  model field, about 5 µs per byte for a quiz of short fields. Rosters are not limited here:
-  they come from the office, not from a pull request.
+  model field, about 5 µs per byte for a quiz of short fields. Rosters come from the office,
+  not from a pull request, and have their own, larger bound (certificates/sheets.py).
 - `MAX_YAML_DEPTH` (64): quizzes are four levels deep; Python's recursion limit is 1000.
 - Python-Markdown re-reads the rest of a paragraph for every `[` that is never closed (and for
   every `](` whose `(` is never closed, and the rest of the page for every `<tag` that is never
-  closed with `>`). One line of 20,000 `[` made it read 200 million characters (55 s). We count
-  exactly those re-reads, in one pass, and refuse a file whose total passes `MAX_REREAD`.
+  closed with `>`). One line of 20,000 `[` made three of its link patterns read 200 million
+  characters each (35 to 55 s). We count those re-reads, in one pass, and refuse a file whose
+  total passes `MAX_REREAD`.
 - Python-Markdown rebuilds a paragraph's text for every mark it turns into HTML (`*`, `` ` ``,
   `<b>`, `&amp;`…), so its work grows with marks × paragraph length: 128,000 `*a*` in one
   paragraph took two minutes. `MAX_INLINE_WORK` bounds that product, summed over the file.
