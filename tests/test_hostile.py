@@ -153,6 +153,23 @@ def test_implicit_types_are_a_clean_problem_where_a_number_is_expected(course, t
     assert "duration should be a whole number" in problem.message
 
 
+@pytest.mark.parametrize("field,typed,expected", [
+    ("pass_mark", "2022-02-30", "a whole number"), ("pass_mark", "7e1", "a whole number"),
+    ("thai_numerals", "yes", "true or false"), ("thai_numerals", "2022-02-30", "true or false"),
+    ("id", ".inf", "wrong form"), ("id", "Yes", "wrong form"),
+])
+def test_implicit_types_in_course_yml_are_a_clean_problem(course, field, typed, expected):
+    path = course / COURSE
+    lines = [line for line in path.read_text(encoding="utf-8").split("\n") if not line.startswith(f"{field}:")]
+    lines.insert(1, f"{field}: {typed}")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result, problems, _ = timed_check(course)
+    assert result is None
+    (problem,) = problems
+    assert (problem.path, problem.line, problem.column) == (COURSE, 2, len(field) + 3)
+    assert expected in problem.message and typed in problem.message
+
+
 def test_leading_zeros_are_decimal_not_octal(course):
     path = course / LESSON
     path.write_text(path.read_text(encoding="utf-8").replace("duration: 90", "duration: 070"), encoding="utf-8")
