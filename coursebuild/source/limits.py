@@ -12,8 +12,9 @@ quiz 16 KB, and no lesson nests lists more than three deep), and far below what 
 - Python-Markdown re-reads the rest of a paragraph for every `[` that is never closed (and for
   every `](` whose `(` is never closed, and the rest of the page for every `<tag` that is never
   closed with `>`). One line of 20,000 `[` made three of its link patterns read 200 million
-  characters each (35 to 55 s). We count those re-reads, in one pass, and refuse a file whose
-  total passes `MAX_REREAD`.
+  characters each (35 to 55 s). The print stage's patterns read on from an HTML `<a>`, `<p>`,
+  `<script>`, `<style>` or `<summary>` to its end tag the same way (2,400 unclosed `<a href>`:
+  8 s). We count those re-reads, in one pass, and refuse a file whose total passes `MAX_REREAD`.
 - Python-Markdown rebuilds a paragraph's text for every mark it turns into HTML (`*`, `` ` ``,
   `<b>`, `&amp;`…), so its work grows with marks × paragraph length: 128,000 `*a*` in one
   paragraph took two minutes. `MAX_INLINE_WORK` bounds that product, summed over the file.
@@ -150,6 +151,8 @@ class MarkdownGuard:
                 self._count(cost, where, block_start + offset, kind)
         for offset, cost in _angle_rereads(text, self.span):
             self._count(cost, where, offset, "angle")
+        for offset, cost in _element_rereads(text, self.span):
+            self._count(cost, where, offset, "element")
 
     def _count(self, cost: int, where, offset: int, kind: str) -> None:
         self.reread += cost
@@ -186,6 +189,8 @@ _REREAD_TEXT = {
                 "close every [ with ], or write \\[ for a bracket that is only text"),
     "paren": ("the link address after '](' here is never closed with ')'",
               "end the link address with ), or write \\( for a bracket that is only text"),
+    "element": ("an HTML <a>, <p>, <script>, <style> or <summary> here (and maybe others) is never closed "
+                "with its end tag", "close it (</a>), or write a Markdown link [text](address) instead"),
     "angle": ("a '<' here (and maybe others) starts an HTML tag that is never closed with '>'",
               "write &lt; for a < that is only text, or finish the tag with >"),
 }
@@ -306,6 +311,30 @@ def _angle_rereads(text: str, tail: int):
         while index < len(closes) and closes[index] < at:
             index += 1
         stop = closes[index] if index < len(closes) else len(text) + tail
+        cost = (stop - at) // _ANGLE_DIVISOR
+        if cost:
+            yield at, cost
+
+
+# Elements whose content the print stage's patterns (render/print/printdoc.py) match lazily up to
+# the end tag: each one left open makes them read to the end of the page.
+_ELEMENTS = ("a", "p", "script", "style", "summary")
+_ELEMENT_OPEN = re.compile(r"<(%s)(?![A-Za-z0-9-])" % "|".join(_ELEMENTS), re.I)
+_ELEMENT_CLOSE = re.compile(r"</(%s)(?![A-Za-z0-9-])" % "|".join(_ELEMENTS), re.I)
+
+
+def _element_rereads(text: str, tail: int):
+    """(offset, weighted cost) for each such start tag: how far to its next end tag."""
+    closes: dict[str, list[int]] = {name: [] for name in _ELEMENTS}
+    for match in _ELEMENT_CLOSE.finditer(text):
+        closes[match.group(1).lower()].append(match.start())
+    index = dict.fromkeys(_ELEMENTS, 0)
+    for match in _ELEMENT_OPEN.finditer(text):
+        name, at = match.group(1).lower(), match.start()
+        ends = closes[name]
+        while index[name] < len(ends) and ends[index[name]] < at:
+            index[name] += 1
+        stop = ends[index[name]] if index[name] < len(ends) else len(text) + tail
         cost = (stop - at) // _ANGLE_DIVISOR
         if cost:
             yield at, cost
