@@ -111,6 +111,24 @@ def test_deep_nesting_is_a_problem_not_a_recursion_error(course, where):
     assert ("yaml-too-deep", where, line, column) in found(problems)
 
 
+@pytest.mark.parametrize("parser", ["libyaml", "python"])
+@pytest.mark.parametrize("text,code,line,column", [
+    ("a: &x 1\nb: *x\n", "yaml-syntax", 1, 4),
+    ("a: " + "[" * 100 + "]" * 100 + "\n", "yaml-too-deep", 1, 67),
+    ("title: ข่าว\x01ปลอม\n", "yaml-syntax", 1, 12),  # a character offset, not libyaml's byte offset
+    ("a: b: c\n", "yaml-syntax", 1, 5),
+])
+def test_both_yaml_parsers_give_the_same_positions(monkeypatch, parser, text, code, line, column):
+    """PyYAML without libyaml falls back to its Python parser: same refusals, same positions."""
+    from coursebuild.source import yamlsource
+
+    if parser == "python":
+        monkeypatch.setattr(yamlsource, "_Events", yamlsource._PythonEvents)
+        monkeypatch.setattr(yamlsource, "_POSITIONS_IN_BYTES", False)
+    tree, problems = load_yaml(text, "f.yml")
+    assert tree is None and [(p.code, p.line, p.column) for p in problems] == [(code, line, column)]
+
+
 def test_sixty_four_levels_are_still_read():
     text = "a: " + "[" * (limits.MAX_YAML_DEPTH - 1) + "]" * (limits.MAX_YAML_DEPTH - 1) + "\n"
     assert load_yaml(text, "f.yml")[1] == []
