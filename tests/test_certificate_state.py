@@ -205,6 +205,23 @@ def test_sigkill_takes_the_workers_along_and_the_next_run_clears_its_staging_fol
     assert len(summary(project, "big")) == 2 * CHUNK
 
 
+def test_a_worker_that_dies_ends_the_run_with_a_message_and_takes_the_others_along(project):
+    folder = big_cohort(project)
+    run = start(project, str(folder))
+    try:
+        workers = wait_until(lambda: workers_of(run) if len(workers_of(run)) >= 2 else None, "the workers", 300)
+        everyone = descendants(run.pid)
+        os.kill(min(workers), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+        out, err = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 1 and "Traceback" not in out + err, out + err
+    assert "dist/certificates:0:0: error[print-worker-crashed]" in out
+    wait_until(lambda: not alive(everyone), "every child process to end", 30)
+    assert staging(project, "big") == [] and not (folder / "numbers.csv").exists()
+
+
 def test_stale_staging_of_dead_runs_is_cleared_and_live_ones_are_kept(tmp_path):
     dest = tmp_path / "cohort"
     dead = 2 ** 22 + 12345  # above Linux's default pid_max: never a live process
