@@ -19,6 +19,7 @@ BENCHES = [
     ("print-text", ["print_text.py"]),
     ("certificates", ["certificates.py", "--n", "2000"]),
     ("lighthouse", ["lighthouse.py", "--sites", "ours,stock"]),  # needs `npm ci` in bench/
+    ("hostile", ["hostile.py"]),
 ]
 
 

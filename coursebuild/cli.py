@@ -1,10 +1,12 @@
 """The command line. The only place that prints and decides exit codes.
 
-Exit codes: 0 success, 1 content problems (all reported), 2 wrong usage.
+Exit codes: 0 success, 1 content problems or a disk error (all reported), 2 wrong usage,
+130 stopped by Ctrl-C, 143 stopped by SIGTERM.
 """
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -223,14 +225,39 @@ def _pin_build_date() -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(source_date().timestamp())))
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the main thread is, so every `finally` runs: workers are stopped,
+    staging folders removed and locks released, as for Ctrl-C. (A BaseException, like
+    KeyboardInterrupt, so that no `except Exception` swallows it.)"""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     _pin_build_date()
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous == signal.SIG_DFL:  # not when a host program (a test runner) chose its own
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.func(args)
     except ContentError as exc:
         sys.stdout.write(format_human(exc.problems))
         return 1
+    except OSError as exc:  # a full or read-only disk, a missing permission: not a bug, say where
+        from coursebuild.write import disk_problem
+
+        sys.stdout.write(format_human([disk_problem(exc, _root(args))]))
+        return 1
     except KeyboardInterrupt:
+        sys.stderr.write("stopped (Ctrl-C): finished output was left as it was\n")
         return 130
+    except Terminated:
+        sys.stderr.write("stopped (SIGTERM): finished output was left as it was\n")
+        return 143
+    finally:
+        if previous == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, previous)

@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 from coursebuild.certificates import assembly, command, fit, layout, verify
 from coursebuild.certificates.cohort_config import Eligibility
 from coursebuild.certificates.roster import load_cohort
+from coursebuild.certificates.sheets import decode_roster
 from coursebuild.certificates.trainees import (
     Trainee,
-    decode_roster,
     name_key,
     not_eligible_reasons,
 )

@@ -16,7 +16,12 @@ from conftest import copy_course
 
 from coursebuild import weasyprint_thai
 from coursebuild.pdf import write_pdf
-from coursebuild.render.print.handouts import plan_print, read_print_css, readable_folders, render_job
+from coursebuild.render.print.handouts import (
+    plan_print,
+    read_print_css,
+    readable_folders,
+    render_job,
+)
 from coursebuild.render.print.printdoc import print_dir
 from coursebuild.render.print.searchable import (
     course_segmenter,

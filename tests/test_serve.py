@@ -56,7 +56,35 @@ def test_preview_serves_pages_with_the_reload_script(preview, site_engine):
     assert f'<meta name="generator" content="{site_engine}-' in page  # built by the engine asked for
     assert LIVERELOAD_PATH in page and page.index(LIVERELOAD_PATH) < page.rindex("</body>")
     assert get(server.url + LIVERELOAD_PATH) == (200, "1")
-    assert (root / "site" / "index.html").is_file()
+
+
+def _tree(folder: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes() if p.is_file() else b"")
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_preview_never_touches_site_or_dist(tmp_path):
+    """Issue 11: the preview is built for http://127.0.0.1; written into site/ it would replace what
+    is about to be published. It builds in a private temporary folder instead."""
+    root = copy_course("minimal", tmp_path / "course")
+    for folder in ("site", "dist"):
+        (root / folder / "handouts").mkdir(parents=True)
+        (root / folder / "handouts" / "keep.txt").write_text("published", encoding="utf-8")
+    before = {name: _tree(root / name) for name in ("site", "dist")}
+    server = PreviewServer(root, port=0, poll_seconds=0.2)
+    server.start()
+    try:
+        workdir = server.workdir
+        assert workdir.stat().st_mode & 0o777 == 0o700 and root not in workdir.parents
+        lesson = root / "course" / "modules" / "first-steps.md"
+        lesson.write_text(lesson.read_text(encoding="utf-8") + "\nแก้ไขระหว่างดูตัวอย่าง\n", encoding="utf-8")
+        wait_for(lambda: "แก้ไขระหว่างดูตัวอย่าง" in get(server.url + "modules/first-steps/")[1], "the rebuild")
+        assert get(server.url + "handouts/keep.txt") == (200, "published")  # handouts still reachable
+        assert {name: _tree(root / name) for name in ("site", "dist")} == before
+        assert sorted(p.name for p in root.iterdir()) == ["course", "dist", "quizzes", "site"]
+    finally:
+        server.stop()
+    assert not workdir.exists()
 
 
 def test_preview_picks_up_an_edit(preview):

@@ -2,15 +2,11 @@
 
 The sample cohort is issued, one certificate revoked, and the site built and served from
 127.0.0.1: a visitor with the paper gets ถูกต้อง, a wrong name ไม่พบ, a revoked number ถูกเพิกถอน.
-Then every file of site/ is searched for every roster name, village and certificate number.
+(tests/test_privacy.py searches every file of site/ and dist/ for every roster value.)
 """
 from __future__ import annotations
 
 import csv
-import gzip
-import html
-import json
-import unicodedata
 from pathlib import Path
 from urllib.parse import quote
 
@@ -100,52 +96,6 @@ def test_revoked_number_shows_revoked(issued, phone):
     root, url, rows, revoked = issued
     state, text = check(phone, url, revoked["number"], revoked["name"])
     assert (state, text.splitlines()[0]) == ("revoked", "ถูกเพิกถอน")
-
-
-def _site_text(path: Path) -> str:
-    """A site file as text a reader or a search engine would see, whatever its encoding."""
-    data = path.read_bytes()
-    if path.suffix == ".gz":
-        data = gzip.decompress(data)
-    text = data.decode("utf-8", errors="ignore")
-    if path.suffix == ".json":
-        try:
-            text = json.dumps(json.loads(text), ensure_ascii=False)
-        except ValueError:
-            pass
-    text = html.unescape(text).replace("\u200b", "").replace("\u00ad", "")  # search.py segments Thai with U+200B
-    return unicodedata.normalize("NFC", text)
-
-
-def site_corpus(site: Path) -> str:
-    return "\n".join(_site_text(p) for p in site.rglob("*") if p.is_file())
-
-
-def test_site_holds_no_roster_data(issued, tmp_path, site_engine):
-    root, _, _, _ = issued
-    with open(root / "roster" / COHORT / "trainees.csv", encoding="utf-8-sig") as fh:
-        trainees = list(csv.DictReader(fh))
-    rows = summary(root)
-    names = {unicodedata.normalize("NFC", r["name"]) for r in rows}
-    numbers = {r["number"] for r in rows if r["number"]}
-    always_secret = names | numbers | {n.rsplit("-", 1)[1] for n in numbers} | {quote(n, safe="-") for n in numbers}
-    parts = set()
-    for t in trainees:
-        parts |= {t["ชื่อ"], t["นามสกุล"], f"{t['ชื่อ']} {t['นามสกุล']}", t["หมู่บ้าน"], t["ตำบล"]}
-    parts = {unicodedata.normalize("NFC", s.strip()) for s in parts if len(s.strip()) >= 3}
-    # A word the site has without any roster is no leak: Material's Thai word list holds
-    # common names such as ทองคำ, and a lesson may mention a place. Build that site to know them.
-    bare = copy_course("repo", tmp_path)
-    assert build(bare, "site", engine=site_engine) == 0
-    baseline = site_corpus(bare / "site")
-    allowed = {s for s in parts if s in baseline}
-    assert not always_secret & allowed
-    assert len(allowed) < len(parts) / 4, allowed  # the check still covers most of the roster
-    files = [p for p in (root / "site").rglob("*") if p.is_file()]
-    assert any(p.match("verify/data/*.json") for p in files)
-    leaks = {(p.relative_to(root / "site").as_posix(), s) for p in files
-             for s in (parts - allowed) | always_secret if s in _site_text(p)}
-    assert not leaks
 
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"

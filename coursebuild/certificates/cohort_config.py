@@ -1,7 +1,6 @@
 """cohort.yml: dates, venue, organisers, signatories, eligibility rules and the number pattern."""
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 import string
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Optional
 
 from coursebuild.problems import Problem
+from coursebuild.source.limits import MAX_YAML_BYTES
 from coursebuild.source.model import Organiser, convert, spec
 from coursebuild.source.yamlsource import Located, load_yaml
 from coursebuild.thai import buddhist_year
@@ -58,28 +58,21 @@ class CohortConfig:
 
 def load_cohort_config(path: Path, rel: str) -> tuple[Optional[CohortConfig], Optional[Located], list[Problem]]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_YAML_BYTES + 1)  # load_yaml refuses more; never read a huge file whole
+        text = raw.decode("utf-8-sig")
+    except OSError as exc:
+        return None, None, [Problem(rel, 0, 0, "unreadable", f"cannot read the file: {exc.strerror}", "")]
     except UnicodeDecodeError:
         return None, None, [Problem(rel, 0, 0, "not-utf8", "the file is not UTF-8 text",
                                     "save the file as UTF-8 (in most editors: Save with Encoding → UTF-8)")]
     tree, problems = load_yaml(text, rel)
     if tree is None:
         return None, None, problems
-    tree = dates_as_text(tree)
+    # Our YAML reader has no date type: 2022-03-11 is the text the model's ISO pattern expects,
+    # and check_cohort_config says which dates are not real (2022-02-30).
     config, sub = convert(CohortConfig, tree, rel, COHORT_FILE)
     return config, tree, problems + sub
-
-
-def dates_as_text(item: Located) -> Located:
-    """YAML reads 2022-03-11 as a date; the model keeps dates as ISO text (and so does its schema)."""
-    value = item.value
-    if isinstance(value, dict):
-        value = {k: dates_as_text(v) for k, v in value.items()}
-    elif isinstance(value, list):
-        value = [dates_as_text(v) for v in value]
-    elif isinstance(value, dt.date):
-        value = value.isoformat()
-    return dataclasses.replace(item, value=value)
 
 
 def _field(tree: Located, *keys: str | int) -> Located:
@@ -176,6 +169,9 @@ def _check_number_pattern(pattern: str, at: Located, rel: str) -> list[Problem]:
     if re.search(r"[a-z]", re.sub(r"\{[^}]*\}", "", pattern)):
         return problem("number_pattern has lower-case letters",
                        "use upper-case letters: the verify page reads numbers in upper case")
+    if pattern.startswith(("=", "+", "-", "@")):
+        return problem("number_pattern starts with = + - or @, which a spreadsheet reads as a formula",
+                       f"start it with letters, e.g. {DEFAULT_NUMBER_PATTERN}")
     if re.search(r"[\s/\\#?%]", pattern):
         return problem("number_pattern has spaces or one of / \\ # ? %",
                        "use letters, digits and '-' so the number is also a safe file name and URL")

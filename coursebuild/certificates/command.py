@@ -17,6 +17,7 @@ from coursebuild.certificates.assembly import (
     check_weasyprint_version,
 )
 from coursebuild.certificates.badges import publish_badges, write_holder_badges
+from coursebuild.certificates.cells import spreadsheet_row
 from coursebuild.certificates.fit import check_fixed_lines, check_printable
 from coursebuild.certificates.html import (
     background_html,
@@ -43,7 +44,12 @@ from coursebuild.certificates.pool import (
     default_workers,
     run_jobs,
 )
-from coursebuild.certificates.registry import REGISTRY_FILE, SECRET_FILE
+from coursebuild.certificates.registry import (
+    LOCK_FILE,
+    REGISTRY_FILE,
+    SECRET_FILE,
+    secret_env_name,
+)
 from coursebuild.certificates.roster import ROSTER_DIR, Cohort, load_cohort
 from coursebuild.certificates.verify import (
     verify_url,
@@ -52,7 +58,14 @@ from coursebuild.certificates.verify import (
 from coursebuild.checks.learning_time import check_cohort_hours
 from coursebuild.problems import ContentError, Problem, relpath
 from coursebuild.report import format_human
-from coursebuild.write import replace_dir, staging_dir
+from coursebuild.write import (
+    Busy,
+    exclusive_lock,
+    private_files,
+    replace_dir,
+    staging_dir,
+    uninterrupted,
+)
 
 OUTPUT_DIR = Path("dist") / "certificates"
 
@@ -132,8 +145,8 @@ def write_summary(plan: CohortPlan, out: Path) -> None:
         writer = csv.writer(fh)
         writer.writerow(["number", "name", "eligible", "reason", "row"])
         for o in plan.outcomes:
-            writer.writerow([o.number, o.trainee.full_name, "yes" if o.status == "issued" else "no", o.reason,
-                             o.trainee.line])
+            writer.writerow(spreadsheet_row([o.number, o.trainee.full_name, "yes" if o.status == "issued" else "no",
+                                             o.reason, o.trainee.line]))
     lines = [f"{o.trainee.full_name} (แถว {o.trainee.line}): {o.reason}" for o in plan.outcomes if o.status != "issued"]
     (out / NOT_ELIGIBLE_FILE).write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
 
@@ -150,7 +163,8 @@ def report_lines(plan: CohortPlan, out: Path, root: Path) -> list[str]:
     if plan.new_entries:
         lines.append(f"{cohort.path}: {len(plan.new_entries)} new serial(s) kept in {cohort.path}/{REGISTRY_FILE}")
     if plan.new_secret:
-        lines.append(f"{cohort.path}: created {cohort.path}/{SECRET_FILE}: back it up; it is never committed")
+        lines.append(f"{cohort.path}: created {cohort.path}/{SECRET_FILE}: back it up; it is never committed "
+                     f"(a build machine may give it as the environment variable {secret_env_name(cohort.id)})")
     if plan.orphans:
         lines.append(f"{cohort.path}: {plan.orphans} earlier certificate(s) belong to no trainee in the roster now; "
                      "they verify as ไม่พบ (list them in revoked.txt to show ถูกเพิกถอน)")
@@ -192,7 +206,26 @@ def build_certificates(course, cohort_paths: list[Path], skip_invalid: bool = Fa
     folders, problems = cohort_folders(root, cohort_paths)
     if not folders and not problems:
         return [f"certificates: no cohort folders in {ROSTER_DIR}/, nothing to issue"]
-    loaded = [load_cohort(f, root, course.config.id, course.config.thai_numerals) for f in folders]
+    with contextlib.ExitStack() as locks:
+        # One run per cohort at a time, from reading numbers.csv to writing it: two runs would
+        # both give the next serial to different trainees.
+        for folder in folders:
+            try:
+                locks.enter_context(exclusive_lock(folder / LOCK_FILE))
+            except Busy as busy:
+                problems.append(Problem(relpath(folder, root), 0, 0, "cohort-busy",
+                                        f"another `certificates` run ({busy.holder or 'another process'}) "
+                                        "is working on this cohort", "wait for it to finish, then run again"))
+        if any(p.is_error for p in problems):
+            raise ContentError(problems)
+        return _build_locked(course, folders, problems, skip_invalid, workers)
+
+
+def _build_locked(course, folders: list[Path], problems: list[Problem], skip_invalid: bool,
+                  workers: Optional[int]) -> list[str]:
+    root = course.root
+    course_minutes = sum(m.meta.duration for m in course.modules)
+    loaded = [load_cohort(f, root, course.config.id, course.config.thai_numerals, course_minutes) for f in folders]
     row_problems: list[Problem] = []
     cohorts: list[Cohort] = []
     for item in loaded:
@@ -216,20 +249,25 @@ def build_certificates(course, cohort_paths: list[Path], skip_invalid: bool = Fa
         raise ContentError(problems + row_problems)
 
     lines: list[str] = []
-    with contextlib.ExitStack() as stack:
+    # Certificates, sign-in sheets and summaries name trainees: owner-only (0700 folders, 0600
+    # files), in this process and in the workers it starts.
+    with contextlib.ExitStack() as stack, private_files():
+        (root / OUTPUT_DIR).mkdir(parents=True, exist_ok=True)
+        (root / OUTPUT_DIR).chmod(0o700)  # it may be older than this rule
         staged = []
         for plan in plans:
             dest = root / OUTPUT_DIR / plan.cohort.id
-            tmp = stack.enter_context(staging_dir(dest))
+            tmp = stack.enter_context(staging_dir(dest, private=True))
             render_cohort(course, plan, tmp, workers)
             write_holder_badges(course, plan, tmp)
             staged.append((plan, tmp, dest))
-        for plan, tmp, dest in staged:
-            save_cohort_state(plan)
-            replace_dir(tmp, dest)
-            write_public_data(root, plan.public)
-            lines += report_lines(plan, dest, root)
-            lines += publish_badges(course, plan)
+        with uninterrupted():  # serials, secrets and output change together, or not at all
+            for plan, tmp, dest in staged:
+                save_cohort_state(plan)
+                replace_dir(tmp, dest)
+                write_public_data(root, plan.public)
+                lines += report_lines(plan, dest, root)
+                lines += publish_badges(course, plan)
     reported = problems + row_problems
     if reported:
         lines += format_human(reported).rstrip("\n").split("\n")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
 import secrets
 from dataclasses import dataclass
 
 from coursebuild import thai
+from coursebuild.certificates.cells import spreadsheet_row
 from coursebuild.certificates.cohort_config import format_number, number_prefix
 from coursebuild.certificates.registry import (
     REGISTRY_FILE,
@@ -24,6 +26,7 @@ from coursebuild.certificates.verify import (
     revocation_hash,
 )
 from coursebuild.problems import Problem
+from coursebuild.write import write_private
 
 
 @dataclass(frozen=True)
@@ -101,21 +104,28 @@ def plan_cohort(cohort: Cohort) -> tuple[CohortPlan, list[Problem]]:
 
 
 def save_cohort_state(plan: CohortPlan) -> None:
-    """Keep the secret (first build) and append new serials: both live in the roster folder."""
+    """Keep the secret (first build) and append new serials: both live in the roster folder.
+
+    Each file is replaced whole (write_private): a full disk or a kill never leaves half a row,
+    and both end up readable by their owner only. The caller holds the cohort's lock, so nothing
+    else writes them meanwhile."""
     folder = plan.cohort.folder
     if plan.new_secret:
-        path = folder / SECRET_FILE
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(plan.secret + "\n")
+        write_private(folder / SECRET_FILE, (plan.secret + "\n").encode("ascii"))
     if plan.new_entries:
         path = folder / REGISTRY_FILE
-        new_file = not path.exists()
-        if not new_file and not path.read_bytes().endswith(b"\n"):
-            with open(path, "a", encoding="utf-8") as fh:
-                fh.write("\n")
-        with open(path, "a", encoding="utf-8-sig" if new_file else "utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            if new_file:
-                writer.writerow(REGISTRY_HEADER)
-            writer.writerows([e.serial, e.name, e.place] for e in plan.new_entries)
+        old = path.read_bytes() if path.exists() else b""
+        out = io.StringIO(newline="")
+        writer = csv.writer(out, lineterminator="\n")
+        if not old:
+            out.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a byte-order mark
+            writer.writerow(REGISTRY_HEADER)
+        elif not old.endswith(b"\n"):
+            out.write("\n")
+        writer.writerows(spreadsheet_row([e.serial, e.name, e.place]) for e in plan.new_entries)
+        write_private(path, old + out.getvalue().encode("utf-8"))
+    # Files copied in (the sample cohort from git, a backup) keep their mode until we rewrite them:
+    # make them private now, since they name trainees (numbers.csv) or are the key (.secret).
+    for name in (REGISTRY_FILE, SECRET_FILE):
+        if (folder / name).is_file():
+            os.chmod(folder / name, 0o600)

@@ -1,12 +1,19 @@
 """Chunks of pages rendered in worker processes, results in order, memory flat.
+
+Workers never outlive the run: however the main process stops (an error, Ctrl-C, SIGTERM, even
+SIGKILL), its workers stop too. See `run_jobs` and `_start_worker`.
 """
 from __future__ import annotations
 
 import collections
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -87,18 +94,70 @@ def run_jobs(jobs: Iterable[Job], workers: int) -> Iterator[Result]:
         yield from map(render_job, jobs)
         return
     # spawn, not fork: Pango and fontconfig state must not be shared with a forked child
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        pending: collections.deque = collections.deque()
-        try:
-            for job in jobs:
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker)
+    pending: collections.deque = collections.deque()
+    try:
+        for job in jobs:
+            with _workers_born_deaf_to_ctrl_c():  # submit() is where the pool starts its workers
                 pending.append(pool.submit(render_job, job))
-                if len(pending) > 2 * workers:
-                    yield pending.popleft().result()
-            while pending:
+            if len(pending) > 2 * workers:
                 yield pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+        while pending:
+            yield pending.popleft().result()
+    except BrokenProcessPool:
+        _stop_workers(pool)
+        raise ContentError([Problem("dist/certificates", 0, 0, "print-worker-crashed",
+                                    "a process rendering certificates stopped unexpectedly; nothing was written",
+                                    "this is usually lack of memory: close other programs and run again")]) from None
+    except BaseException:
+        # An error, Ctrl-C, SIGTERM, or the caller giving up on us (GeneratorExit): do not let
+        # shutdown wait for chunks nobody will read; end the workers now.
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+@contextlib.contextmanager
+def _workers_born_deaf_to_ctrl_c() -> Iterator[None]:
+    """Ctrl-C reaches every process of the terminal's group; a worker still importing Python
+    (before `_start_worker` runs) would die printing a KeyboardInterrupt traceback. A child keeps
+    its parent's signal mask through exec, so we block SIGINT while the pool may start one. In
+    the main process the signal waits, and arrives as soon as the mask is lifted."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _start_worker() -> None:
+    """In each worker: Ctrl-C is for the main process, which stops us (otherwise every worker
+    prints its own KeyboardInterrupt), and the kernel ends us if the main process dies, even by
+    SIGKILL, which no Python code can see (Linux's PR_SET_PDEATHSIG)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # the main process died before we asked
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what is queued and terminate the workers at once (shutdown alone waits for them)."""
+    # ProcessPoolExecutor has no public way to end its workers before Python 3.14's
+    # terminate_workers(); its `_processes` map is the documented-in-source way to reach them.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=10)
 
 
 def default_workers(work: int) -> int:

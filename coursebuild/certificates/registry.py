@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from coursebuild.certificates.cells import read_cell
+from coursebuild.certificates.sheets import too_big
 from coursebuild.certificates.trainees import name_key, place_key
 from coursebuild.problems import Problem, relpath
 
@@ -21,6 +23,9 @@ SECRET_FILE = ".secret"
 
 
 SECRET_ENV_PREFIX = "OSD_CERT_SECRET_"
+
+
+LOCK_FILE = ".lock"  # held (flock) by a `certificates` run while it works on the cohort
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,13 @@ def load_registry(path: Path, root: Path) -> tuple[list[RegistryEntry], list[Pro
     if not path.is_file():
         return [], []
     rel = relpath(path, root)
+    big = too_big(path, rel)
+    if big:
+        return [], [big]
     try:
         text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        return [], [Problem(rel, 0, 0, "unreadable", f"cannot read the file: {exc.strerror}", "")]
     except UnicodeDecodeError:
         return [], [Problem(rel, 0, 0, "not-utf8", "the serial registry is not UTF-8 text",
                             "restore it from your backup; never re-save it in another encoding")]
@@ -73,7 +83,7 @@ def load_registry(path: Path, root: Path) -> tuple[list[RegistryEntry], list[Pro
             problems.append(Problem(rel, line, 0, "bad-registry", "this row is not 'serial,name,place'",
                                     "restore the file from your backup"))
             continue
-        entry = RegistryEntry(int(values[0]), values[1], values[2], line)
+        entry = RegistryEntry(int(values[0]), read_cell(values[1]), read_cell(values[2]), line)
         if entry.serial in serials:
             problems.append(Problem(rel, line, 1, "bad-registry",
                                     f"serial {entry.serial} is given twice (first on line {serials[entry.serial]})",
@@ -107,8 +117,20 @@ def load_revocations(path: Path, root: Path) -> tuple[list[Revocation], list[Pro
     return revocations, []
 
 
+_PLAIN_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 def secret_env_name(cohort_id: str) -> str:
-    return SECRET_ENV_PREFIX + re.sub(r"[^A-Z0-9]", "_", cohort_id.upper())
+    """The environment variable that may hold a cohort's secret. Different ids never share one.
+
+    An id of lower-case English letters and digits, with single hyphens between them, is written
+    in upper case with '_' for '-' (sample-2565-bkk → OSD_CERT_SECRET_SAMPLE_2565_BKK); such a
+    name never has two '_' in a row after the prefix. Any other id (Thai, upper case, '_', '--')
+    is written as '_' and the hex of its UTF-8 bytes (รุ่น1 → OSD_CERT_SECRET__E0B8A3…31), so
+    it starts with '__' and cannot meet a name of the first kind."""
+    if _PLAIN_ID.fullmatch(cohort_id):
+        return SECRET_ENV_PREFIX + cohort_id.upper().replace("-", "_")
+    return SECRET_ENV_PREFIX + "_" + cohort_id.encode("utf-8").hex().upper()
 
 
 def load_secret(folder: Path, root: Path) -> tuple[str, list[Problem]]:

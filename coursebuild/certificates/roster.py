@@ -66,7 +66,10 @@ class LoadedCohort:
     row_problems: list[Problem]  # bad trainee rows: skippable
 
 
-def load_cohort(folder: Path, root: Path, course_id: str, default_numerals: bool) -> LoadedCohort:
+def load_cohort(folder: Path, root: Path, course_id: str, default_numerals: bool,
+                course_minutes: Optional[int] = None) -> LoadedCohort:
+    """`course_minutes`, the course's modules added up, bounds a trainee's hours when cohort.yml
+    gives no course_hours (see trainees.hours_limit)."""
     folder = folder.resolve()
     rel = relpath(folder, root)
     config_path = folder / COHORT_FILE
@@ -77,7 +80,7 @@ def load_cohort(folder: Path, root: Path, course_id: str, default_numerals: bool
     config, tree, problems = load_cohort_config(config_path, config_rel)
     if config is not None:
         problems += check_cohort_config(config, tree, folder, config_rel, course_id)
-    trainees, trainee_rel, row_problems, file_problems = load_trainees(folder, root, config)
+    trainees, trainee_rel, row_problems, file_problems = load_trainees(folder, root, config, course_minutes)
     problems += file_problems
     registry, sub = load_registry(folder / REGISTRY_FILE, root)
     problems += sub

@@ -3,8 +3,6 @@
 Every bad row is a Problem at its row and column; --skip-invalid may leave such rows out."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -12,6 +10,8 @@ from pathlib import Path
 from typing import Optional
 
 from coursebuild.certificates.cohort_config import CohortConfig, Eligibility
+from coursebuild.certificates.sheets import UncachedFormula, read_csv, read_xlsx
+from coursebuild.certificates.sheets import cell_text as _text
 from coursebuild.problems import Problem, relpath
 from coursebuild.thai import normalise_name
 
@@ -94,7 +94,7 @@ def place_key(place: str) -> str:
 _Cell = tuple[object, int]  # (value, 1-based column)
 
 
-def load_trainees(folder: Path, root: Path, config: Optional[CohortConfig]
+def load_trainees(folder: Path, root: Path, config: Optional[CohortConfig], course_minutes: Optional[int] = None
                    ) -> tuple[Optional[list[Trainee]], str, list[Problem], list[Problem]]:
     """Returns (trainees or None, file path, row problems, file problems)."""
     found = [folder / name for name in TRAINEE_FILES if (folder / name).is_file()]
@@ -108,7 +108,7 @@ def load_trainees(folder: Path, root: Path, config: Optional[CohortConfig]
                                        "keep one of them")]
     path = found[0]
     rel = relpath(path, root)
-    rows, problems = _read_xlsx(path, rel) if path.suffix == ".xlsx" else _read_csv(path, rel)
+    rows, problems = read_xlsx(path, rel) if path.suffix == ".xlsx" else read_csv(path, rel)
     if rows is None:
         return None, rel, [], problems
     header_line, header = rows[0] if rows else (1, [])
@@ -132,7 +132,7 @@ def load_trainees(folder: Path, root: Path, config: Optional[CohortConfig]
         cells = {name: (values[index] if index < len(values) else None, index + 1) for name, index in columns.items()}
         if all(_text(value) == "" for value, _ in cells.values()):
             continue
-        trainee, sub = _trainee(line, cells, rel, rules)
+        trainee, sub = _trainee(line, cells, rel, rules, hours_limit(rules, course_minutes))
         row_problems += sub
         if trainee is None:
             continue
@@ -147,80 +147,6 @@ def load_trainees(folder: Path, root: Path, config: Optional[CohortConfig]
         problems.append(Problem(rel, header_line, 0, "roster-empty", "the roster has no trainees",
                                 "add one row per trainee under the header row"))
     return trainees, rel, row_problems, problems
-
-
-def _read_csv(path: Path, rel: str) -> tuple[Optional[list[tuple[int, list[object]]]], list[Problem]]:
-    text, problem = decode_roster(path.read_bytes(), rel)
-    if text is None:
-        return None, [problem]
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[object]]] = []
-    line = 1
-    try:
-        for values in reader:
-            if rows or any(v.strip() for v in values):
-                rows.append((line, list(values)))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        return None, [Problem(rel, reader.line_num, 0, "roster-unreadable", f"the CSV cannot be read: {exc}",
-                              "check for an unclosed quote (\") in this row")]
-    return rows, []
-
-
-def decode_roster(raw: bytes, rel: str) -> tuple[Optional[str], Optional[Problem]]:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, or Thai Windows/TIS-620 (cp874), detected."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16"), None
-        except UnicodeDecodeError:
-            pass
-    else:
-        try:
-            return raw.decode("utf-8-sig"), None
-        except UnicodeDecodeError as exc:
-            bad = exc.start  # where the file stops being UTF-8: the line to look at
-        try:
-            text = raw.decode("cp874")
-        except UnicodeDecodeError:
-            text = None
-        if text is not None and _looks_thai(text):
-            return text, None
-        line = raw[:bad].count(b"\n") + 1
-        return None, Problem(rel, line, 0, "roster-encoding",
-                             "the file is neither UTF-8 nor Thai Windows (TIS-620/cp874) text",
-                             "in Excel: Save As → 'CSV UTF-8 (Comma delimited)'; in LibreOffice choose UTF-8")
-    return None, Problem(rel, 1, 0, "roster-encoding", "the file starts like UTF-16 but cannot be read as it",
-                         "save it as 'CSV UTF-8 (Comma delimited)'")
-
-
-def _looks_thai(text: str) -> bool:
-    """cp874 decodes almost any bytes; accept it only if the non-ASCII text is really Thai."""
-    other = [ch for ch in text if ord(ch) >= 0x80]
-    thai = sum("\u0e00" <= ch <= "\u0e7f" for ch in other)
-    return bool(other) and thai >= 0.9 * len(other)
-
-
-def _read_xlsx(path: Path, rel: str) -> tuple[Optional[list[tuple[int, list[object]]]], list[Problem]]:
-    import zipfile
-
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        return None, [Problem(rel, 0, 0, "roster-unreadable", f"the workbook cannot be read: {exc}",
-                              "save it again from Excel or LibreOffice as .xlsx")]
-    try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for index, values in enumerate(sheet.iter_rows(values_only=True), 1):
-            if rows or any(_text(v) for v in values):
-                rows.append((index, list(values)))
-    finally:
-        workbook.close()
-    return rows, []
 
 
 def _header_text(value: object) -> str:
@@ -254,20 +180,33 @@ def _map_columns(header: list[object], line: int, rel: str) -> tuple[dict[str, i
     return columns, problems
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+def hours_limit(rules: Eligibility, course_minutes: Optional[int]) -> tuple[float, str]:
+    """The most hours a trainee can have attended, and where that number comes from.
+
+    The cohort's own course_hours when cohort.yml gives it (the training as it was held, breaks
+    and activities included); otherwise the course's modules added up (course/modules/*.md
+    durations); 1000 only when neither is known."""
+    if rules.course_hours is not None:
+        return float(rules.course_hours), "course_hours in cohort.yml"
+    if course_minutes:
+        return course_minutes / 60, "the course's modules added up"
+    return 1000.0, ""
 
 
-def _trainee(line: int, cells: dict[str, _Cell], rel: str, rules: Eligibility) -> tuple[Optional[Trainee], list[Problem]]:
+def _trainee(line: int, cells: dict[str, _Cell], rel: str, rules: Eligibility,
+             hours: tuple[float, str] = (1000.0, "")) -> tuple[Optional[Trainee], list[Problem]]:
     problems: list[Problem] = []
 
     def bad(name: str, code: str, message: str, hint: str) -> None:
         problems.append(Problem(rel, line, cells[name][1], code, message, hint))
 
+    for name, (value, _) in cells.items():
+        if isinstance(value, UncachedFormula):
+            bad(name, "roster-formula", f"cell {value.coordinate} holds the formula {value.formula} but no saved result",
+                "open the workbook in Excel or LibreOffice and save it (that stores each formula's result), "
+                "or type the value itself")
+    if problems:
+        return None, problems
     text = {name: normalise_name(_text(value)) for name, (value, _) in cells.items()}
     for name in ("first_name", "last_name"):
         raw = _text(cells[name][0])
@@ -292,7 +231,7 @@ def _trainee(line: int, cells: dict[str, _Cell], rel: str, rules: Eligibility) -
             f"row {line} has the prefix '{found}', which is not a recognised name prefix" if found
             else f"row {line} has no prefix (คำนำหน้า)", hint)
     numbers = {}
-    for name, limit in (("hours", 1000.0), ("score", float(rules.max_score))):
+    for name, (limit, source) in (("hours", hours), ("score", (float(rules.max_score), "max_score in cohort.yml"))):
         if name not in cells or not text[name]:
             numbers[name] = None
             continue
@@ -301,8 +240,11 @@ def _trainee(line: int, cells: dict[str, _Cell], rel: str, rules: Eligibility) -
             bad(name, "not-a-number", f"{COLUMNS[name][0]} on row {line} is '{text[name]}', not a number",
                 "write digits only, e.g. 12 or 12.5")
         elif not 0 <= value <= limit:
-            bad(name, "out-of-range", f"{COLUMNS[name][0]} on row {line} is {text[name]}, outside 0–{limit:g}",
-                "check the value" + (" or max_score in cohort.yml" if name == "score" else ""))
+            hint = ("check the value, or max_score in cohort.yml" if name == "score" else
+                    "check the value; if the training really was longer, set course_hours under eligibility "
+                    "in cohort.yml")
+            bad(name, "out-of-range", f"{COLUMNS[name][0]} on row {line} is {text[name]}, outside 0–{limit:g}"
+                + (f" ({source})" if source else ""), hint)
         numbers[name] = value
     if problems:
         return None, problems

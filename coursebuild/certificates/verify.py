@@ -85,6 +85,7 @@ def write_public_data(root: Path, data: PublicCohort) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(data.to_json())
+    os.chmod(tmp, 0o644)  # public by design (hashes only), unlike everything else `certificates` writes
     os.replace(tmp, target)
     return target
 

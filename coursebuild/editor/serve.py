@@ -1,6 +1,7 @@
 """Live preview: `python build.py serve` (or `make serve`).
 
-Builds the site into site/, serves it, and rebuilds when anything under course/, quizzes/, theme/
+Builds the site into a private temporary folder (never site/ or dist/: a preview is built for
+its localhost address and must not replace what is about to be published), serves it, and rebuilds when anything under course/, quizzes/, theme/
 or mkdocs.yml changes (polling modification times: no extra dependency, and it works on every
 file system an editor uses). Every HTML page gets a small script (theme/preview/livereload.js,
 served from `/__livereload.js` so that the page's Content-Security-Policy lets it run) that asks
@@ -11,7 +12,9 @@ preview recovers by itself once they are fixed.
 from __future__ import annotations
 
 import http.server
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -72,7 +75,6 @@ class PreviewServer:
                  engine: str | None = None):
         self.root = root.resolve()
         self.engine = engine  # None: the default named in mkdocs.yml, read at each rebuild
-        self.site = self.root / "site"
         self.poll_seconds = poll_seconds
         self.log = log or (lambda message: None)
         self.build_number = 0
@@ -84,6 +86,10 @@ class PreviewServer:
         self.httpd = http.server.ThreadingHTTPServer((host, port), self._handler_class())
         self.httpd.daemon_threads = True
         self._threads: list[threading.Thread] = []
+        # Owner-only (mkdtemp: 0700), outside the project; removed by stop().
+        self.workdir = Path(tempfile.mkdtemp(prefix="osd-preview-"))
+        self.site = self.workdir / "empty"  # what is served; each good build replaces it
+        self.site.mkdir()
 
     @property
     def url(self) -> str:
@@ -108,23 +114,35 @@ class PreviewServer:
         self.httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=10)
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
     def rebuild(self) -> None:
         """Load and check everything; build the site only when there is no error."""
         from coursebuild.checks import load_checked_course
         from coursebuild.markup import load_site_config
-        from coursebuild.render.site.build import build_site, with_site_url
+        from coursebuild.render.site.build import (
+            CARRIED_OVER,
+            render_site,
+            with_site_url,
+        )
+        from coursebuild.render.site.engines import choose_engine
+        from coursebuild.write import carry_over
 
         started = time.monotonic()
         with self.lock:
             load_site_config.cache_clear()  # mkdocs.yml may have changed
             course, problems = load_checked_course(self.root)
             if course is not None:
+                out = self.workdir / f"site-{self.build_number + 1}"
                 try:
                     # Built for the preview's own address, so the engines' instant navigation works.
-                    build_site(with_site_url(course, self.url), self.engine)
+                    render_site(with_site_url(course, self.url), out, choose_engine(self.root, self.engine))
+                    carry_over(self.root / "site", out, CARRIED_OVER)  # handouts: read, never written
+                    previous, self.site = self.site, out
+                    shutil.rmtree(previous, ignore_errors=True)
                 except ContentError as exc:
                     problems = problems + exc.problems
+                    shutil.rmtree(out, ignore_errors=True)
             self.problems = problems if any(p.is_error for p in problems) else []
             self.build_number += 1
         if self.problems:
@@ -175,6 +193,7 @@ class PreviewServer:
                     self._send(200, "text/javascript; charset=utf-8", script.read_bytes())
                     return
                 with server.lock:
+                    self.directory = str(server.site)  # the build current now, not at connection time
                     build, problems = server.build_number, list(server.problems)
                     page = self._html_file(path)
                     if problems and (page is not None or _looks_like_page(path)):

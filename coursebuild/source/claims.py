@@ -5,12 +5,11 @@ a registered match string) and holds it to the content (match strings must be wh
 """
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from coursebuild.problems import Problem, relpath
+from coursebuild.source.limits import MAX_YAML_BYTES
 from coursebuild.source.model import Claim, ClaimsFile, convert
 from coursebuild.source.yamlsource import Located, load_yaml
 
@@ -50,15 +49,14 @@ def load_claims(root: Path) -> tuple[Claims | None, list[Problem]]:
     if not path.is_file():
         return None, []
     rel = relpath(path, root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None, [Problem(rel, 0, 0, "not-utf8", "the file cannot be read as UTF-8 text",
-                              "save the file as UTF-8 (in most editors: Save with Encoding → UTF-8)")]
+    from coursebuild.source.load import read_text  # here: load.py imports this module
+
+    text, problems = read_text(path, root, MAX_YAML_BYTES)  # size-bounded; not UTF-8 is a problem
+    if text is None:
+        return None, problems
     tree, problems = load_yaml(text, rel)
     if tree is None:
         return None, problems
-    tree = dates_as_text(tree)
     data, sub = convert(ClaimsFile, tree, rel, "claims.yml")
     problems += sub
     if data is None:
@@ -86,15 +84,3 @@ def load_claims(root: Path) -> tuple[Claims | None, list[Problem]]:
 
 def _placed(values: list[str], node: Located) -> tuple[Placed, ...]:
     return tuple(Placed(text, at.line, at.column) for text, at in zip(values, node.value))
-
-
-def dates_as_text(item: Located) -> Located:
-    """YAML reads `checked: 2026-11-30` as a date; the model keeps it as ISO text."""
-    value = item.value
-    if isinstance(value, dict):
-        value = {k: dates_as_text(v) for k, v in value.items()}
-    elif isinstance(value, list):
-        value = [dates_as_text(v) for v in value]
-    elif isinstance(value, dt.date):
-        value = value.isoformat()
-    return dataclasses.replace(item, value=value)

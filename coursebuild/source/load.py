@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 
 from coursebuild.problems import Problem, relpath
 from coursebuild.source.claims import Claims, load_claims
+from coursebuild.source.limits import MAX_MARKDOWN_BYTES, MAX_YAML_BYTES, MarkdownGuard
 from coursebuild.source.model import (
     CourseConfig,
     ModuleMeta,
@@ -97,12 +98,17 @@ def split_front_matter(text: str, path: str) -> tuple[Located | None, str, int, 
     return tree, text[match.end():], body_line, problems
 
 
-def read_text(path: Path, root: Path) -> tuple[str | None, list[Problem]]:
+def read_text(path: Path, root: Path, limit: int = MAX_MARKDOWN_BYTES) -> tuple[str | None, list[Problem]]:
+    """The file as text, if it is UTF-8 and at most `limit` bytes (read no further than that)."""
     rel = relpath(path, root)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            raw = fh.read(limit + 1)
     except OSError as exc:
         return None, [Problem(rel, 0, 0, "unreadable", f"cannot read the file: {exc.strerror}", "")]
+    if len(raw) > limit:
+        return None, [Problem(rel, 0, 0, "file-too-large", f"the file is larger than {limit:,} bytes",
+                              "split it into smaller files; no lesson or quiz needs to be this big")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -128,6 +134,14 @@ def load_page(path: Path, root: Path, meta_cls: type) -> tuple[Page | None, obje
     problems += sub
     if meta is None:
         return None, None, problems
+    # The site joins the front matter's texts (objectives, key points…) and the body into one page.
+    guard = MarkdownGuard(rel, span=len(text))
+    guard.add(body, body_line)
+    for item in yaml_texts(tree):
+        guard.add(item.value, item.line, item.column, exact=False)
+    sub = guard.finish()
+    if sub:
+        return None, None, problems + sub
     name = path.relative_to(root / COURSE_DIR).as_posix()
     return Page(path, rel, name, body, body_line, meta.title, tree), meta, problems
 
@@ -142,7 +156,7 @@ def load_course(root: Path) -> tuple[Course | None, list[Problem]]:
     if not config_path.is_file():
         return None, [Problem(config_rel, 0, 0, "missing-file", "course/course.yml is missing",
                               "create it; see docs/editors.md for its fields")]
-    text, sub = read_text(config_path, root)
+    text, sub = read_text(config_path, root, MAX_YAML_BYTES)
     problems += sub
     tree, sub = load_yaml(text or "", config_rel) if text is not None else (None, [])
     problems += sub
@@ -156,9 +170,8 @@ def load_course(root: Path) -> tuple[Course | None, list[Problem]]:
     content_files = [config_path]
     modules: list[Module] = []
     seen: dict[str, int] = {}
-    module_items = tree.value["modules"].value
-    for item in module_items:
-        module_id = item.value
+    # Ids as the model read them ('- 2565' is the text "2565"), positions from the tree.
+    for module_id, item in zip(config.modules, tree.value["modules"].value):
         if module_id in seen:
             problems.append(Problem(config_rel, item.line, item.column, "duplicate-id",
                                     f"module '{module_id}' is listed twice (first on line {seen[module_id]})",
@@ -201,18 +214,18 @@ def load_course(root: Path) -> tuple[Course | None, list[Problem]]:
 
     pages: list[Page] = []
     page_items = tree.value["pages"].value if "pages" in tree.value else []
-    for item in page_items:
-        path = course_dir / item.value
-        if not is_inside_course(item.value, course_dir):
+    for name, item in zip(config.pages, page_items):
+        path = course_dir / name
+        if not is_inside_course(name, course_dir):
             # Refused before reading: the build writes each page out again, so a page outside
             # course/ would be read into the site and the file itself rewritten.
             problems.append(Problem(config_rel, item.line, item.column, "path-outside",
-                                    f"page '{item.value}' is outside {COURSE_DIR}/",
+                                    f"page '{name}' is outside {COURSE_DIR}/",
                                     "list .md files inside course/, e.g. glossary.md (no '..', no '/' at the start)"))
             continue
-        if not item.value.endswith(".md") or not path.is_file():
+        if not name.endswith(".md") or not path.is_file():
             problems.append(Problem(config_rel, item.line, item.column, "missing-file",
-                                    f"page '{item.value}' does not exist in {COURSE_DIR}/",
+                                    f"page '{name}' does not exist in {COURSE_DIR}/",
                                     "give a .md file name relative to course/, e.g. glossary.md"))
             continue
         content_files.append(path)
@@ -250,7 +263,7 @@ def load_quizzes(root: Path, config: CourseConfig, module_ids: set[str]) -> tupl
     files = sorted((root / QUIZ_DIR).glob("*.y*ml"))
     for path in files:
         rel = relpath(path, root)
-        text, sub = read_text(path, root)
+        text, sub = read_text(path, root, MAX_YAML_BYTES)
         problems += sub
         if text is None:
             continue
@@ -261,6 +274,13 @@ def load_quizzes(root: Path, config: CourseConfig, module_ids: set[str]) -> tupl
         data, sub = convert(QuizFile, tree, rel, "quiz")
         problems += sub
         if data is None:
+            continue
+        guard = MarkdownGuard(rel)  # each quiz text is rendered on its own
+        for item in yaml_texts(tree):
+            guard.add(item.value, item.line, item.column, exact=False)
+        sub = guard.finish()
+        if sub:
+            problems += sub
             continue
         module_item = tree.value["module"]
         if data.module not in module_ids:
@@ -282,6 +302,18 @@ def load_quizzes(root: Path, config: CourseConfig, module_ids: set[str]) -> tupl
         problems += check_quiz_rules(data, rel)
         quizzes[data.module] = Quiz(data, rel, path, data.pass_mark or config.pass_mark, tree)
     return quizzes, files, problems
+
+
+def yaml_texts(item: Located):
+    """Every text value in a YAML tree: the build may render any of them as Markdown."""
+    if isinstance(item.value, dict):
+        for value in item.value.values():
+            yield from yaml_texts(value)
+    elif isinstance(item.value, list):
+        for value in item.value:
+            yield from yaml_texts(value)
+    elif isinstance(item.value, str):
+        yield item
 
 
 def check_quiz_rules(quiz: QuizFile, path: str) -> list[Problem]:

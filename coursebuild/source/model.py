@@ -217,7 +217,12 @@ def is_required(f: dataclasses.Field) -> bool:
 
 @functools.lru_cache(maxsize=None)  # typing.get_type_hints is slow, and convert() asks for every field of every item
 def resolve_type(cls: type, f: dataclasses.Field) -> Any:
-    return typing.get_type_hints(cls)[f.name]
+    return _type_hints(cls)[f.name]
+
+
+@functools.lru_cache(maxsize=None)
+def _type_hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)  # slow (it compiles each annotation): once per class
 
 
 def unwrap_optional(tp: Any) -> tuple[Any, bool]:
@@ -235,7 +240,7 @@ def convert(cls: type, item: Located, path: str, where: str = "") -> tuple[Any, 
     label = where or cls.__name__
     if not isinstance(item.value, dict):
         problems.append(Problem(path, item.line, item.column, "wrong-type",
-                                f"{label} should be a mapping of fields, found {_describe(item.value)}",
+                                f"{label} should be a mapping of fields, found {_describe(item)}",
                                 "write one 'name: value' per line"))
         return None, problems
     known = {f.name for f in editable_fields(cls)}
@@ -274,13 +279,15 @@ def convert(cls: type, item: Located, path: str, where: str = "") -> tuple[Any, 
 _INVALID = object()
 
 
-def _describe(value: Any) -> str:
+def _describe(item: Located) -> str:
+    """What the editor wrote, as an error message shows it: the text itself for a single value."""
+    value = item.value
     if value is None:
         return "nothing"
-    for tp, name in _TYPE_NAMES.items():
-        if type(value) is tp:
-            return name
-    return type(value).__name__
+    if isinstance(value, (dict, list)):
+        return _TYPE_NAMES[type(value)]
+    shown = item.source if item.source is not None else str(value)
+    return f"'{shown[:40]}…'" if len(shown) > 40 else f"'{shown}'"
 
 
 def _convert_value(tp: Any, item: Located, path: str, label: str, rules: Any) -> tuple[Any, list[Problem]]:
@@ -313,16 +320,18 @@ def _convert_value(tp: Any, item: Located, path: str, label: str, rules: Any) ->
         allowed = typing.get_args(tp)
         if value not in allowed:
             return _INVALID, [Problem(path, item.line, item.column, "bad-value",
-                                      f"{label} is '{value}', which is not allowed",
+                                      f"{label} is {_describe(item)}, which is not allowed",
                                       f"use one of: {', '.join(allowed)}")]
         return value, []
     if tp is bool:
         if not isinstance(value, bool):
-            return _INVALID, [_wrong(path, item, label, "true or false")]
+            # yes/no/on/off are booleans only in old YAML: we read them, like any other word, as text.
+            return _INVALID, [_wrong(path, item, label, "true or false", "write true or false, without quotes")]
         return value, []
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            return _INVALID, [_wrong(path, item, label, "a whole number")]
+            return _INVALID, [_wrong(path, item, label, "a whole number",
+                                     "write digits only, e.g. 45, without quotes")]
         lo, hi = rules.get("min"), rules.get("max")
         if (lo is not None and value < lo) or (hi is not None and value > hi):
             return _INVALID, [Problem(path, item.line, item.column, "out-of-range",
@@ -330,9 +339,12 @@ def _convert_value(tp: Any, item: Located, path: str, label: str, rules: Any) ->
         return value, []
     if tp is str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)  # "2565" or 1441 typed without quotes is still text to an editor
+            # "2565", 1441 or 1.50 typed without quotes is still text to an editor: keep what was typed.
+            value = item.source if item.source is not None else str(value)
         if not isinstance(value, str):
-            return _INVALID, [_wrong(path, item, label, "text")]
+            hint = ("put the text in quotes, e.g. \"true\"" if isinstance(value, bool)
+                    else "write the text on the same line, after the colon")
+            return _INVALID, [_wrong(path, item, label, "text", hint)]
         if not value.strip():
             return _INVALID, [Problem(path, item.line, item.column, "empty-text", f"{label} is empty",
                                       "write the text, or remove the field if it is optional")]
@@ -354,7 +366,8 @@ _PATTERN_HINTS = {
 }
 
 
-def _wrong(path: str, item: Located, label: str, expected: str) -> Problem:
+def _wrong(path: str, item: Located, label: str, expected: str, hint: str = "") -> Problem:
+    if isinstance(item.value, (dict, list)) or not hint:
+        hint = "check the indentation and the value's form"
     return Problem(path, item.line, item.column, "wrong-type",
-                   f"{label} should be {expected}, found {_describe(item.value)}",
-                   "check the indentation and the value's form")
+                   f"{label} should be {expected}, found {_describe(item)}", hint)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from coursebuild.problems import Problem, relpath
+from coursebuild.source.limits import MAX_YAML_BYTES
 from coursebuild.source.model import Term, TermsFile, convert
 from coursebuild.source.yamlsource import Located, load_yaml
 
@@ -82,11 +83,11 @@ def load_terms(root: Path) -> tuple[Terms | None, list[Problem]]:
     if not path.is_file():
         return None, []
     rel = relpath(path, root)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None, [Problem(rel, 0, 0, "not-utf8", "the file cannot be read as UTF-8 text",
-                              "save the file as UTF-8 (in most editors: Save with Encoding → UTF-8)")]
+    from coursebuild.source.load import read_text  # here: load.py imports this module
+
+    text, problems = read_text(path, root, MAX_YAML_BYTES)  # size-bounded; not UTF-8 is a problem
+    if text is None:
+        return None, problems
     tree, problems = load_yaml(text, rel)
     if tree is None:
         return None, problems

@@ -311,6 +311,7 @@ def _run_zensical(course, config: dict, settings: dict, docs: Path, out: Path) -
                 [_problem("site-engine", f"{where}: {message}", hint) for message, where in found]
                 or [_problem("site-engine", f"Zensical failed: {lines[-1] if lines else result.returncode}",
                              "run the build again; if it persists, check mkdocs.yml and theme/")])
+        out.mkdir(parents=True, exist_ok=True)  # MkDocs makes its site folder itself; do the same
         for child in (work / "site").iterdir():
             os.replace(child, out / child.name)
         # Zensical ships both of its looks; the pages link only the one mkdocs.yml chose.
