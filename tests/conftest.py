@@ -115,10 +115,11 @@ def minimal_site(tmp_path_factory, site_engine):
 
 
 @pytest.fixture(scope="session")
-def repo_site(tmp_path_factory):
-    """The repository's own course (every lesson, tables, the trainers' page), built once, served."""
-    root = copy_course("repo", tmp_path_factory.mktemp("repo-site"))
+def repo_site(tmp_path_factory, site_engine):
+    """The repository's own course (every lesson, tables, the trainers' page), built once per
+    engine, served."""
+    root = copy_course("repo", tmp_path_factory.mktemp(f"repo-site-{site_engine}"))
     server = StaticServer(root / "site")
-    assert build(root, "site", "--site-url", server.url) == 0
+    assert build(root, "site", "--site-url", server.url, engine=site_engine) == 0
     yield root, server.url
     server.close()
