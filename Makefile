@@ -9,6 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := tests/node_modules/.installed-stamp
+BENCH_NODE_STAMP := bench/node_modules/.installed-stamp
 
 # The tests (and the benchmarks, which use poppler) also need the "test" group.
 SYSTEM_GROUPS := build $(if $(filter test golden bench,$(MAKECMDGOALS)),test)
@@ -64,7 +65,12 @@ test-fast: $(STAMP)
 golden: $(STAMP)
 	UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+# Lighthouse (bench/lighthouse.py) comes from npm, pinned in bench/package-lock.json.
+$(BENCH_NODE_STAMP): bench/package.json bench/package-lock.json | system-packages
+	cd bench && npm ci --silent --no-audit --no-fund
+	touch $@
+
+bench: $(STAMP) $(BENCH_NODE_STAMP)
 	$(BIN)/python bench/run_all.py
 
 clean:
