@@ -183,10 +183,11 @@ def site_nav(course: Course, has_downloads: bool = False) -> list:
     return nav
 
 
-def write_docs(course: Course, docs: Path, handouts: list[dict]) -> TrustedBlocks:
+def write_docs(course: Course, docs: Path, handouts: list[dict], public=None) -> TrustedBlocks:
     """The generated MkDocs source folder: everything a trainee may see, nothing else.
 
-    Returns our own markup by placeholder, for the engine run (see docs.TrustedBlocks).
+    `public` is this run's verify data (see verify_page.write_verify_docs). Returns our own
+    markup by placeholder, for the engine run (see docs.TrustedBlocks).
     """
     blocks = TrustedBlocks()
     (docs / "modules").mkdir(parents=True)
@@ -208,7 +209,7 @@ def write_docs(course: Course, docs: Path, handouts: list[dict]) -> TrustedBlock
         target.write_text(page_markdown(page), encoding="utf-8")
     if handouts:
         (docs / "downloads.md").write_text(downloads_markdown(course, handouts, blocks), encoding="utf-8")
-    write_verify_docs(course, docs, blocks)
+    write_verify_docs(course, docs, blocks, public)
     write_badge_docs(course, docs)
     write_progress_page(course, docs, blocks)
     copy_images(course, docs / IMAGE_DIR)
@@ -253,12 +254,18 @@ def markdown_settings(course: Course, blocks: TrustedBlocks) -> list:
             {"coursebuild.markup:SafeContent": {"trusted": blocks.html}}]
 
 
-def render_site(course: Course, out: Path, engine: str) -> None:
-    """Build the whole trainee site into the empty folder `out` with the site engine `engine`."""
+def render_site(course: Course, out: Path, engine: str, handouts: list[dict] | None = None,
+                public=None) -> None:
+    """Build the whole trainee site into the empty folder `out` with the site engine `engine`.
+
+    `handouts` (the manifest entries) and `public` (verify data) come from this run's handouts
+    and certificates steps in `build.py build`; without them, what earlier runs left in site/
+    and dist/ is read (`build.py site` alone)."""
     work = out.parent / (out.name + ".docs")
-    handouts = read_handout_manifest(course.root / "site")
+    if handouts is None:
+        handouts = read_handout_manifest(course.root / "site")
     try:
-        blocks = write_docs(course, work, handouts)
+        blocks = write_docs(course, work, handouts, public)
         write_heading_ids(course, work)
         settings = {"site_name": _text(course.config.title), "copyright": course_copyright(course),
                     "site_description": _text(site_description(course)),
@@ -291,16 +298,18 @@ def with_site_url(course: Course, site_url: str | None) -> Course:
     return dataclasses.replace(course, config=dataclasses.replace(course.config, site_url=site_url))
 
 
-def build_site(course: Course, engine: str | None = None) -> Path:
+def build_site(course: Course, engine: str | None = None, handouts: list[dict] | None = None,
+               public=None) -> Path:
     """Build into a staging folder and swap it in as <root>/site only when everything succeeded.
 
-    `engine` is "mkdocs" or "zensical"; None means the default named in mkdocs.yml."""
+    `engine` is "mkdocs" or "zensical"; None means the default named in mkdocs.yml. `handouts`
+    and `public`: see render_site."""
     from coursebuild.write import carry_over, replace_dir, staging_dir
 
     engine = choose_engine(course.root, engine)
     dest = course.root / "site"
     with staging_dir(dest) as tmp:
-        render_site(course, tmp, engine)
+        render_site(course, tmp, engine, handouts, public)
         carry_over(dest, tmp, CARRIED_OVER)
         replace_dir(tmp, dest)
     return dest
