@@ -97,6 +97,8 @@ class SiteBuilder:
         self.pages: dict[str, _Page] = {}
         self.signature: str | None = None  # of the last good build; None: the next one is full
         self.last_full = True
+        # (findings, scripts) of a finished page, by its text: Zensical writes every page again.
+        self._inspected: dict[str, tuple[list[str], list[str]]] = {}
 
     def build(self, course: Course, engine: str, handouts: list[dict], public=None, incremental: bool = False) -> None:
         """Build into `out`: in full, or with `incremental` only what changed since the last build
@@ -113,6 +115,8 @@ class SiteBuilder:
                         "site_description": _text(site_description(course)),
                         "markdown_extensions": markdown_settings(course, blocks)}
             signature = _signature(course, engine, nav, extra, settings)
+            if signature != self.signature:  # the templates may have changed: judge pages afresh
+                self._inspected = {}
             dirty = incremental and engine == "mkdocs" and signature == self.signature
             if incremental:
                 dirty = sync_tree(staging, self.docs) and dirty
@@ -144,10 +148,15 @@ class SiteBuilder:
             page = self.pages.get(name)
             if page is None or page.written != text:  # new, or written again by the engine
                 prepared = bundle_page(self.out, name, label_tables(text), root_path, bundles)
-                findings, scripts = inspect_page(prepared, known)
+                inspected = self._inspected.get(prepared)
+                if inspected is None:
+                    inspected = inspect_page(prepared, known)
+                findings, scripts = inspected
                 page = _Page(text, prepared, scripts, findings)
             current[name] = page
         self.pages = current
+        if self.keep:  # only a preview builds again; the templates' scripts are part of the answer
+            self._inspected = {page.prepared: (page.findings, page.scripts) for page in current.values()}
         write_search_index(course, self.docs, self.out, keep_cache, {n: p.raw for n, p in current.items()})
         problems = [problem for name, page in current.items() for problem in page_problems(name, page.findings)]
         if problems:
