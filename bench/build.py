@@ -9,7 +9,7 @@
 Everything runs on a throw-away copy of the course and the sample roster, as commands
 (`python build.py …`), so each figure includes starting Python, as an editor sees it:
 
-- clean: build/, site/ and dist/ removed first, so no cache at all;
+- clean: build/ (every cache) removed before each stage, and site/ and dist/ before the first;
 - no cache: COURSEBUILD_CACHE=off with the outputs in place (every PDF rendered, every page
   built, all text cut again): the same-run baseline for what the caches save;
 - rebuild: again, nothing changed;
@@ -98,6 +98,8 @@ def time_stages(project: Path, runs: int) -> dict[tuple[str, str], list[float]]:
     for _ in range(runs):
         clean(project)
         for stage, args in STAGES:
+            # No cache for any stage; the outputs of the stages before it stay (the site lists the handouts).
+            shutil.rmtree(project / "build", ignore_errors=True)
             note(stage, "clean", command(project, *args))
         for stage, args in STAGES:
             note(stage, "rebuild", command(project, *args))

@@ -100,3 +100,27 @@ def test_a_removed_image_rebuilds_every_page(preview, tmp_path):
     builder.build(_course(root), "mkdocs", [], incremental=True)
     assert builder.last_full and not (builder.out / "images" / "unused.svg").exists()
     assert _differences(builder.out, _full_build(root, tmp_path)) == []
+
+
+def test_cut_text_kept_between_builds_gives_the_same_index_without_loading_the_dictionaries(tmp_path, monkeypatch):
+    from conftest import build
+
+    from coursebuild.render.site import search
+
+    root = copy_course("minimal", tmp_path / "project")
+    assert build(root, "site") == 0
+    first = (root / "site" / "search" / "index.js").read_bytes()
+    assert list((root / "build" / "search-cache").glob("*.json")), "the cut text was not kept"
+
+    def refuse(extra):
+        raise AssertionError("every text was cut before: the dictionaries should not be needed")
+
+    search._MEMORY.clear()  # as a new process: only build/search-cache/ remembers
+    monkeypatch.setattr(search, "_dictionaries", refuse)
+    assert build(root, "site") == 0
+    assert (root / "site" / "search" / "index.js").read_bytes() == first
+    monkeypatch.undo()
+
+    monkeypatch.setenv("COURSEBUILD_CACHE", "off")
+    assert build(root, "site") == 0
+    assert (root / "site" / "search" / "index.js").read_bytes() == first

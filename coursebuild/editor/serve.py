@@ -91,7 +91,7 @@ class PreviewServer:
         self._stopping = threading.Event()
         engine_dir = engine_root(self.root)
         self.watched = sorted({self.root / name for name in WATCHED} | {engine_dir / "theme", engine_dir / "mkdocs.yml"})
-        self.httpd = http.server.ThreadingHTTPServer((host, port), self._handler_class())
+        self.httpd = _Server((host, port), self._handler_class())
         self.httpd.daemon_threads = True
         self._threads: list[threading.Thread] = []
         # Owner-only (mkdtemp: 0700), outside the project; removed by stop().
@@ -257,6 +257,15 @@ class PreviewServer:
                 self.wfile.write(body)
 
         return Handler
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A browser that went away (a reload, a closed tab) while its request waited for the next
+        build is normal for a preview; anything else is reported as the standard library does."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 def _looks_like_page(path: str) -> bool:
