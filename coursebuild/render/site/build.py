@@ -119,7 +119,13 @@ class SiteBuilder:
                 self._inspected = {}
             dirty = incremental and engine == "mkdocs" and signature == self.signature
             if incremental:
-                dirty = sync_tree(staging, self.docs) and dirty
+                written, removed = sync_tree(staging, self.docs)
+                dirty = dirty and not removed
+                if dirty:
+                    # MkDocs' dirty build compares modification times, which a coarse file system
+                    # could make equal: what a changed file became is removed, so it is made again.
+                    for rel in written:
+                        (self.out / _built_path(rel)).unlink(missing_ok=True)
             self.signature = None  # until this build succeeds
             if not dirty:
                 _empty(self.out)
@@ -186,6 +192,14 @@ def _signature(course: Course, engine: str, nav: list, extra: dict, settings: di
     for path in sorted(p for p in theme.rglob("*") if p.is_file()):
         h.update(f"{path.relative_to(theme).as_posix()}\0{cache.file_digest(path)}\n".encode())
     return h.hexdigest()
+
+
+def _built_path(source: Path) -> Path:
+    """Where the engine writes a docs file: a page's folder index ("modules/x.md" →
+    "modules/x/index.html", "a/index.md" → "a/index.html"), any other file as it is."""
+    if source.suffix != ".md":
+        return source
+    return source.with_suffix(".html") if source.stem == "index" else source.with_suffix("") / "index.html"
 
 
 def _empty(folder: Path) -> None:
