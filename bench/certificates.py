@@ -12,10 +12,17 @@ full design on every page, so the figures can be compared on the same machine:
   - one WeasyPrint document per certificate (coursebuild.pdf.write_pdf, one file each);
   - one WeasyPrint document for a whole batch (one file).
 The roster comes from roster/sample-2565-bkk/make_sample.py: synthetic names, never real people.
+
+    .venv/bin/pip install --target build/pikepdf-trial pikepdf==10.18.0
+    .venv/bin/python bench/certificates.py --n 2000 --pikepdf build/pikepdf-trial
+
+also times, in one process on the same cohort, our assembly against the pikepdf trial
+(bench/certificates_pikepdf.py): see that file for what differs.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
 import os
 import resource
@@ -29,8 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coursebuild.certificates import command, fit, plan, verify
-from coursebuild.certificates import html as certificate_html
+from coursebuild.certificates import command, fit, plan, verify  # noqa: E402
+from coursebuild.certificates import html as certificate_html  # noqa: E402
 from coursebuild.certificates.layout import LAYOUT, QR_MASK  # noqa: E402
 from coursebuild.certificates.roster import load_cohort  # noqa: E402
 from coursebuild.checks import load_checked_course  # noqa: E402
@@ -155,6 +162,47 @@ def baseline_batch(course, cohort, outcomes, out: Path) -> float:
     return len(outcomes) / (time.perf_counter() - start)
 
 
+def compare_pikepdf(course, cohort, trial_n: int, runs: int, work: Path) -> None:
+    """Our assembly and the pikepdf trial on the same certificates, one process each, alternating."""
+    from certificates_pikepdf import render_cohort_pikepdf
+
+    cohort = dataclasses.replace(cohort, trainees=cohort.trainees[:trial_n])
+    cohort_plan, _ = plan.plan_cohort(cohort)
+    best = {"ours": float("inf"), "pikepdf": float("inf")}
+    pikepdf_own = float("inf")  # seconds of the pikepdf run not spent in WeasyPrint
+    for run in range(runs + 1):  # the first run of each warms up (imports, fonts, the fixed design)
+        timings: dict = {}
+        for name, render in (("ours", lambda out: command.render_cohort(course, cohort_plan, out, workers=1)),
+                             ("pikepdf", lambda out: render_cohort_pikepdf(course, cohort_plan, out, timings))):
+            out = work / f"trial-{name}-{run}"
+            start = time.perf_counter()
+            render(out)
+            elapsed = time.perf_counter() - start
+            if run:
+                best[name] = min(best[name], elapsed)
+                if name == "pikepdf":
+                    pikepdf_own = min(pikepdf_own, elapsed - timings["weasyprint"])
+            sizes = sum(p.stat().st_size for p in out.rglob("*.pdf"))
+            pages = pdf_pages(out / command.PRINT_FILE)
+            if run == runs:
+                print(f"  {name:8} {len(cohort_plan.issued)} certificates + sign-in sheet: best {best[name]:.2f} s "
+                      f"({1000 * best[name] / len(cohort_plan.issued):.1f} ms per certificate), "
+                      f"{pages} pages in {command.PRINT_FILE}, {sizes / 2**20:.1f} MB of PDF in all")
+            shutil.rmtree(out)
+    print(f"  of the pikepdf run, pikepdf's own work (overlay, split, merge, save) took {pikepdf_own:.2f} s "
+          f"({1000 * pikepdf_own / len(cohort_plan.issued):.1f} ms per certificate), WeasyPrint the rest")
+    ratio = best["pikepdf"] / best["ours"]
+    print(f"  pikepdf takes x{ratio:.2f} the time of our assembly: "
+          f"{'ours is faster, keep it' if ratio > 1 else 'pikepdf is faster'}")
+
+
+def pdf_pages(path: Path) -> int:
+    import subprocess
+
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
 def _cpu_seconds() -> float:
     """User + system time of this process and of its finished children (the worker pool)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -168,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-document-n", type=int, default=30, help="certificates for the one-document-each baseline")
     parser.add_argument("--batch-n", type=int, default=200, help="certificates for the one-batch-document baseline")
     parser.add_argument("--keep", action="store_true", help="keep the temporary project and print its path")
+    parser.add_argument("--pikepdf", metavar="PATH", help="a folder holding pikepdf (pip install --target PATH "
+                        "pikepdf==10.18.0): also time the pikepdf trial against our assembly")
+    parser.add_argument("--trial-n", type=int, default=600, help="certificates for the pikepdf comparison")
+    parser.add_argument("--trial-runs", type=int, default=2, help="timed runs of each in the pikepdf comparison")
     args = parser.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="osd-bench-"))
@@ -205,6 +257,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"baseline, one WeasyPrint document per batch:       {batch:.1f}/s (n={args.batch_n}, 1 core, one file)")
         print(f"speed-up: x{rate / per_doc:.0f} over one document per certificate, x{rate / batch:.1f} over "
               f"one batch document; per core x{rate / args.workers / per_doc:.0f} and x{rate / args.workers / batch:.1f}")
+        if args.pikepdf:
+            sys.path.append(str(Path(args.pikepdf).resolve()))  # last: the venv's own packages come first
+            sys.path.insert(0, str(Path(__file__).resolve().parent))
+            print(f"pikepdf trial ({args.trial_n} trainees, 1 process each, best of {args.trial_runs}):")
+            compare_pikepdf(course, cohort, args.trial_n, args.trial_runs, work)
         goal = elapsed < 240 * args.n / 75086 and memory.peak < 2**30
         print(f"goal (75,086 in 4 min, i.e. >= 313/s, and < 1 GB): {'met' if goal else 'NOT met'}")
         if args.keep:

@@ -121,7 +121,7 @@ def build_stock(root: Path, out: Path, url: str) -> None:
     from mkdocs.config import load_config
 
     from coursebuild.checks import load_checked_course
-    from coursebuild.render.site.build import site_extra, site_nav, write_docs
+    from coursebuild.render.site.pages import site_extra, site_nav, write_docs
 
     course, problems = load_checked_course(root)
     assert course is not None, problems

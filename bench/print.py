@@ -31,8 +31,8 @@ from coursebuild import urls  # noqa: E402
 from coursebuild.checks import load_checked_course  # noqa: E402
 from coursebuild.pdf import font_face_css  # noqa: E402
 from coursebuild.render.print.handouts import (  # noqa: E402
-    DEFAULT_WORKERS,
     build_handouts,
+    default_workers,
     plan_print,
     read_print_css,
 )
@@ -100,12 +100,14 @@ def pdf_pages(path: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--root", default=".", help="project folder holding course/ and quizzes/")
-    parser.add_argument("--workers", type=int, default=min(DEFAULT_WORKERS, os.cpu_count() or 1),
+    parser.add_argument("--workers", type=int, default=default_workers(),
                         help="render processes for our build (default: %(default)s)")
     parser.add_argument("--runs", type=int, default=2, help="runs of each, alternating; best is kept")
     args = parser.parse_args()
-    # A fixed date: the bench must not depend on (or ask) git for the build date.
+    # A fixed date: the bench must not depend on (or ask) git for the build date. No print cache:
+    # this bench times rendering (bench/build.py times builds with and without it).
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1647000000")
+    os.environ["COURSEBUILD_CACHE"] = "off"
 
     with tempfile.TemporaryDirectory(prefix="bench-print-") as tmp:
         work = Path(tmp)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHES = [
+    ("build", ["build.py"]),  # every stage clean and again, and the preview's save-to-page (issue 13)
     ("check", ["check.py"]),
     ("site", ["site.py"]),
     ("search", ["search.py"]),

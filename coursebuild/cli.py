@@ -31,9 +31,13 @@ def _load(args: argparse.Namespace):
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from coursebuild.certificates.command import check_rosters
     from coursebuild.checks import load_checked_course
 
-    _, problems = load_checked_course(_root(args), strict=args.strict)
+    course, problems = load_checked_course(_root(args), strict=args.strict)
+    if course is not None:  # a roster is read against the course: its id, hours and wording
+        rosters = check_rosters(course)
+        problems += as_errors(rosters) if args.strict else rosters
     if args.external:
         from coursebuild.editor.external_links import check_external_links
 
@@ -101,9 +105,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    """Everything `make` builds. Certificates first (the site publishes their verification
-    hashes), then handouts (the site's downloads page lists them), then the site."""
-    return _run(args, _certificates, _handouts, _site)
+    """Everything `make` builds, planned before anything is written (coursebuild/build_all.py)."""
+    from coursebuild.build_all import build_everything
+
+    for line in build_everything(_load(args), args.engine):
+        print(line, flush=True)
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -154,7 +161,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", default=".", help="project folder holding course/ and quizzes/ (default: .)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("check", help="load and check all content; report every problem")
+    p = sub.add_parser("check", help="load and check all content and every roster; report every problem")
     p.add_argument("--format", choices=sorted(FORMATS), default="human",
                    help="human (default), github (pull-request annotations) or json")
     p.add_argument("--external", action="store_true",
@@ -186,7 +193,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="only this format (repeat for several; default: all three)")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("build", help="everything: certificates, site and handouts")
+    p = sub.add_parser("build", help="everything: certificates, handouts and site, all planned and checked "
+                                        "(rosters too) before anything is written")
     _engine_option(p)
     p.set_defaults(func=cmd_build)
 

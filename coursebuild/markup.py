@@ -136,29 +136,44 @@ def render_markdown(root: Path, text: str, source: str | None = None, *, sanitis
 
     `source` (the content file, relative to the project) also holds relative links and images to
     the content folders. `sanitise=False` is for checks that must see what the author wrote.
+    Results are remembered for the mkdocs.yml they were made with: the site, print and export
+    render the same quiz fields and lessons several times, and a preview rebuilds them on every save.
     """
-    if not sanitise:
-        return _render_raw(root, text)
-    names, configs = markdown_extensions(root)
-    safe = SafeContent(source=source or "")
-    return markdown.Markdown(extensions=[*names, safe], extension_configs=configs).convert(text)
+    return _render(root, text, source or "", sanitise)
 
 
-@functools.lru_cache(maxsize=512)
-def _render_raw(root: Path, text: str) -> str:
-    """Uncleaned, for checks; cached because several checks read the same page."""
-    md = _raw_converter(root)
-    try:
-        return md.convert(text)
-    finally:
-        md.reset()
+# (root) -> (the mkdocs.yml settings the entries were made with, {(text, source, sanitise): html})
+_RENDERED: dict[Path, tuple[dict, dict[tuple[str, str, bool], str]]] = {}
+_RENDERED_MAX = 4096
+# (root, source, sanitise) -> Markdown converter, reset after each use: making one costs more than
+# converting a quiz field (Python-Markdown builds every extension again).
+_CONVERTERS: dict[tuple[Path, str, bool], tuple[dict, markdown.Markdown]] = {}
 
 
-@functools.lru_cache(maxsize=4)
-def _raw_converter(root: Path) -> markdown.Markdown:
-    # One converter, reset after each use: making one costs more than converting a quiz field.
-    names, configs = markdown_extensions(root)
-    return markdown.Markdown(extensions=names, extension_configs=configs)
+def _render(root: Path, text: str, source: str, sanitise: bool) -> str:
+    config = load_site_config(root)
+    cached = _RENDERED.get(root)
+    if cached is None or cached[0] is not config or len(cached[1]) > _RENDERED_MAX:
+        cached = _RENDERED[root] = (config, {})
+    html = cached[1].get((text, source, sanitise))
+    if html is None:
+        md = _converter(root, source, sanitise, config)
+        try:
+            html = md.convert(text)
+        finally:
+            md.reset()
+        cached[1][(text, source, sanitise)] = html
+    return html
+
+
+def _converter(root: Path, source: str, sanitise: bool, config: dict) -> markdown.Markdown:
+    entry = _CONVERTERS.get((root, source, sanitise))
+    if entry is None or entry[0] is not config:
+        names, configs = markdown_extensions(root)
+        extensions = [*names, SafeContent(source=source)] if sanitise else names
+        entry = _CONVERTERS[(root, source, sanitise)] = (
+            config, markdown.Markdown(extensions=extensions, extension_configs=configs))
+    return entry[1]
 
 
 def render_inline(root: Path, text: str, source: str | None = None) -> Markup:
@@ -291,8 +306,27 @@ def _toc_ids(root: Path, text: str, slug) -> list[tuple[str, str]]:
     return out
 
 
+_WITH_IDS: dict[Path, tuple[dict, dict[str, str]]] = {}
+
+
 def with_heading_ids(root: Path, text: str) -> str:
     """Markdown with every heading's id written out as `{#id}`, the id our slugify gives it.
+
+    Remembered per text for the mkdocs.yml it was made with: a preview writes every page again
+    on each save. See _heading_ids for how.
+    """
+    config = load_site_config(root)
+    cached = _WITH_IDS.get(root)
+    if cached is None or cached[0] is not config or len(cached[1]) > _RENDERED_MAX:
+        cached = _WITH_IDS[root] = (config, {})
+    result = cached[1].get(text)
+    if result is None:
+        result = cached[1][text] = _heading_ids(root, text)
+    return result
+
+
+def _heading_ids(root: Path, text: str) -> str:
+    """with_heading_ids, worked out.
 
     Engines slugify headings each their own way (Zensical's drops Thai: "2. รู้เท่าทันข่าวปลอม"
     becomes "2") and neither may call our Python, but both honour an explicit attribute list.

@@ -267,10 +267,16 @@ def dropped(fragment: str, source: str | None = None) -> list[Dropped]:
     """What `clean` removes from `fragment`, in document order: tags, attributes and URLs.
 
     Found by comparing the tags of the fragment before and after cleaning, so it reports exactly
-    what nh3 dropped rather than a second guess at its rules.
+    what nh3 dropped rather than a second guess at its rules. Remembered per (fragment, source),
+    both of which decide it wholly: `check` runs on every save of a live preview.
     """
     if "<" not in fragment:
         return []
+    return list(_dropped(fragment, source))
+
+
+@functools.lru_cache(maxsize=2048)
+def _dropped(fragment: str, source: str | None) -> tuple[Dropped, ...]:
     before = _tags(fragment)
     gone = before.items - _tags(clean(fragment, source)).items
     found: list[Dropped] = []
@@ -296,4 +302,4 @@ def dropped(fragment: str, source: str | None = None) -> list[Dropped]:
                 found.append(Dropped("unsafe-html", f"the id '{value}' (reserved or with odd characters)", value))
             else:
                 found.append(Dropped("unsafe-html", f"the value '{value}' of {name}= on <{tag}>", value))
-    return found
+    return tuple(found)

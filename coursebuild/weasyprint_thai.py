@@ -25,6 +25,9 @@ reader that ignores ActualText sees ประจํา (nikhahit + sara aa), nev
 The function below is WeasyPrint 70.0's `draw_first_line` with that grouping added (the changes are
 marked "coursebuild:"). It replaces the original only on exactly that version: `apply()` refuses any
 other with a clear error. docs/upstream-weasyprint-thai-tounicode.md is the report for upstream.
+
+Longer than our ~400 lines on purpose: `draw_first_line` is WeasyPrint's own function copied whole,
+so that it can be compared line by line with upstream's; split up, that comparison is lost.
 """
 from __future__ import annotations
 

@@ -115,6 +115,28 @@ def carry_over(previous: Path, new: Path, names: list[str]) -> None:
             shutil.copytree(src, new / name)
 
 
+def sync_tree(new: Path, old: Path) -> tuple[list[Path], bool]:
+    """Make the folder `old` hold what `new` holds, writing only the files whose bytes differ, so
+    an unchanged file keeps its modification time (the preview's dirty builds go by it). Returns
+    the files written (relative paths) and whether any file had to be removed."""
+    removed = False
+    old.mkdir(parents=True, exist_ok=True)
+    wanted = {p.relative_to(new) for p in new.rglob("*") if p.is_file()} if new.is_dir() else set()
+    for path in sorted(p for p in old.rglob("*") if p.is_file()):
+        if path.relative_to(old) not in wanted:
+            path.unlink()
+            removed = True
+    written = []
+    for rel in sorted(wanted):
+        target = old / rel
+        data = (new / rel).read_bytes()
+        if not target.is_file() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            written.append(rel)
+    return written, removed
+
+
 def write_private(path: Path, data: bytes) -> None:
     """Replace `path` with `data` atomically, readable by its owner only (0600).
 

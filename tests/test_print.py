@@ -23,7 +23,7 @@ from coursebuild import urls
 from coursebuild.pdf import font_face_css, write_pdf
 from coursebuild.problems import ContentError
 from coursebuild.render.print.handouts import build_handouts, plan_print, read_print_css
-from coursebuild.render.print.printdoc import glue_thai, glue_thai_html
+from coursebuild.render.print.thai_lines import glue_thai, glue_thai_html
 from coursebuild.source.load import load_course
 
 pytestmark = pytest.mark.pdf  # renders with WeasyPrint, reads back with poppler

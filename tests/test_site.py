@@ -7,7 +7,7 @@ from pathlib import Path
 from conftest import build, copy_course
 
 from coursebuild.checks import load_checked_course
-from coursebuild.render.site.build import render_quiz_html
+from coursebuild.render.site.pages import render_quiz_html
 from coursebuild.render.views import needed_to_pass
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

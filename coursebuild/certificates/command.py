@@ -1,4 +1,6 @@
-"""`build.py certificates`: load every cohort, plan, render into staging folders, then swap in.
+"""`build.py certificates`: lock and load every cohort, plan, render into staging folders, then
+swap in. `build.py build` and `check` use the same planning (plan_certificates, check_rosters), so a
+bad roster row stops a build before anything is written.
 """
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -52,6 +55,7 @@ from coursebuild.certificates.registry import (
 )
 from coursebuild.certificates.roster import ROSTER_DIR, Cohort, load_cohort
 from coursebuild.certificates.verify import (
+    PublicCohort,
     verify_url,
     write_public_data,
 )
@@ -83,6 +87,9 @@ SUMMARY_FILE = "summary.csv"
 
 
 NOT_ELIGIBLE_FILE = "not-eligible.txt"
+
+
+NO_COHORTS = f"certificates: no cohort folders in {ROSTER_DIR}/, nothing to issue"
 
 
 def safe_file_name(number: str) -> str:
@@ -191,12 +198,13 @@ def cohort_folders(root: Path, paths: list[Path]) -> tuple[list[Path], list[Prob
     return folders, problems
 
 
-def build_certificates(course, cohort_paths: list[Path], skip_invalid: bool = False,
-                       workers: Optional[int] = None) -> list[str]:
-    """Issue the certificates of the given cohorts (default: every folder in roster/).
+@contextlib.contextmanager
+def locked_cohorts(course, cohort_paths: list[Path]) -> Iterator[list[Path]]:
+    """The cohort folders to issue (default: every folder in roster/), each locked for this run.
 
-    Raises ContentError, writing nothing, if anything is wrong; with `skip_invalid`, bad trainee
-    rows are left out and returned as problem lines instead."""
+    One run per cohort at a time, from reading numbers.csv to writing it: two runs would both give
+    the next serial to different trainees. Raises ContentError (nothing written) on another
+    WeasyPrint than the pinned one, a missing folder or a cohort another run holds."""
     try:
         check_weasyprint_version()
     except UnsupportedWeasyPrint as exc:
@@ -204,11 +212,7 @@ def build_certificates(course, cohort_paths: list[Path], skip_invalid: bool = Fa
                                     "run `make` to install the pinned versions")]) from None
     root = course.root
     folders, problems = cohort_folders(root, cohort_paths)
-    if not folders and not problems:
-        return [f"certificates: no cohort folders in {ROSTER_DIR}/, nothing to issue"]
     with contextlib.ExitStack() as locks:
-        # One run per cohort at a time, from reading numbers.csv to writing it: two runs would
-        # both give the next serial to different trainees.
         for folder in folders:
             try:
                 locks.enter_context(exclusive_lock(folder / LOCK_FILE))
@@ -218,17 +222,36 @@ def build_certificates(course, cohort_paths: list[Path], skip_invalid: bool = Fa
                                         "is working on this cohort", "wait for it to finish, then run again"))
         if any(p.is_error for p in problems):
             raise ContentError(problems)
-        return _build_locked(course, folders, problems, skip_invalid, workers)
+        yield folders
 
 
-def _build_locked(course, folders: list[Path], problems: list[Problem], skip_invalid: bool,
-                  workers: Optional[int]) -> list[str]:
+@dataclass(frozen=True)
+class CertificatePlan:
+    """Every cohort of a run read, validated and numbered: what `issue_certificates` writes."""
+
+    plans: list[CohortPlan]
+    problems: list[Problem]  # reported with the result: warnings, and rows left out by --skip-invalid
+
+    @property
+    def public(self) -> list[PublicCohort]:
+        """The verify page's data for these cohorts (no personal data), for the site build."""
+        return [plan.public for plan in self.plans]
+
+
+def plan_certificates(course, folders: list[Path], skip_invalid: bool = False
+                      ) -> tuple[CertificatePlan | None, list[Problem]]:
+    """Load, validate and number the cohorts in `folders`. Reads only, writes nothing.
+
+    Returns None and every problem when anything stops the run; with `skip_invalid`, bad trainee
+    rows are left out instead, and returned among the problems. The numbers are final only while
+    the caller holds the cohorts' locks (locked_cohorts)."""
     root = course.root
     course_minutes = sum(m.meta.duration for m in course.modules)
-    loaded = [load_cohort(f, root, course.config.id, course.config.thai_numerals, course_minutes) for f in folders]
+    problems: list[Problem] = []
     row_problems: list[Problem] = []
     cohorts: list[Cohort] = []
-    for item in loaded:
+    for folder in folders:
+        item = load_cohort(folder, root, course.config.id, course.config.thai_numerals, course_minutes)
         problems += item.problems
         row_problems += item.row_problems
         if item.cohort is not None:
@@ -236,18 +259,46 @@ def _build_locked(course, folders: list[Path], problems: list[Problem], skip_inv
             problems += check_cohort_hours(course, item.cohort)
             row_problems += check_printable(item.cohort)
             cohorts.append(item.cohort)
-    errors = [p for p in problems if p.is_error]
-    if errors or (not skip_invalid and any(p.is_error for p in row_problems)):
-        raise ContentError(problems + row_problems)
-    cohorts = [_without_bad_rows(c, row_problems) for c in cohorts]
+    if any(p.is_error for p in problems) or (not skip_invalid and any(p.is_error for p in row_problems)):
+        return None, problems + row_problems
     plans = []
-    for cohort in cohorts:
+    for cohort in (_without_bad_rows(c, row_problems) for c in cohorts):
         plan, sub = plan_cohort(cohort)
         problems += sub
         plans.append(plan)
     if any(p.is_error for p in problems):
-        raise ContentError(problems + row_problems)
+        return None, problems + row_problems
+    return CertificatePlan(plans, problems + row_problems), problems + row_problems
 
+
+def check_rosters(course) -> list[Problem]:
+    """For `check`: what `certificates` would report for every cohort folder in roster/ (cohort.yml,
+    the trainees file, numbers.csv, revoked.txt, names that will not print), with positions.
+    Nothing is issued, numbered for keeps or written; no lock is taken."""
+    folders, problems = cohort_folders(course.root, [])
+    _, sub = plan_certificates(course, folders)
+    return problems + sub
+
+
+def build_certificates(course, cohort_paths: list[Path], skip_invalid: bool = False,
+                       workers: Optional[int] = None) -> list[str]:
+    """Issue the certificates of the given cohorts (default: every folder in roster/).
+
+    Raises ContentError, writing nothing, if anything is wrong; with `skip_invalid`, bad trainee
+    rows are left out and returned as problem lines instead."""
+    with locked_cohorts(course, cohort_paths) as folders:
+        if not folders:
+            return [NO_COHORTS]
+        plan, problems = plan_certificates(course, folders, skip_invalid)
+        if plan is None:
+            raise ContentError(problems)
+        return issue_certificates(course, plan, workers)
+
+
+def issue_certificates(course, plan: CertificatePlan, workers: Optional[int] = None) -> list[str]:
+    """Render every planned cohort into a private staging folder, then swap them in together with
+    the serials, secrets and public hashes. The caller holds the cohorts' locks."""
+    root = course.root
     lines: list[str] = []
     # Certificates, sign-in sheets and summaries name trainees: owner-only (0700 folders, 0600
     # files), in this process and in the workers it starts.
@@ -255,22 +306,21 @@ def _build_locked(course, folders: list[Path], problems: list[Problem], skip_inv
         (root / OUTPUT_DIR).mkdir(parents=True, exist_ok=True)
         (root / OUTPUT_DIR).chmod(0o700)  # it may be older than this rule
         staged = []
-        for plan in plans:
-            dest = root / OUTPUT_DIR / plan.cohort.id
+        for cohort_plan in plan.plans:
+            dest = root / OUTPUT_DIR / cohort_plan.cohort.id
             tmp = stack.enter_context(staging_dir(dest, private=True))
-            render_cohort(course, plan, tmp, workers)
-            write_holder_badges(course, plan, tmp)
-            staged.append((plan, tmp, dest))
+            render_cohort(course, cohort_plan, tmp, workers)
+            write_holder_badges(course, cohort_plan, tmp)
+            staged.append((cohort_plan, tmp, dest))
         with uninterrupted():  # serials, secrets and output change together, or not at all
-            for plan, tmp, dest in staged:
-                save_cohort_state(plan)
+            for cohort_plan, tmp, dest in staged:
+                save_cohort_state(cohort_plan)
                 replace_dir(tmp, dest)
-                write_public_data(root, plan.public)
-                lines += report_lines(plan, dest, root)
-                lines += publish_badges(course, plan)
-    reported = problems + row_problems
-    if reported:
-        lines += format_human(reported).rstrip("\n").split("\n")
+                write_public_data(root, cohort_plan.public)
+                lines += report_lines(cohort_plan, dest, root)
+                lines += publish_badges(course, cohort_plan)
+    if plan.problems:
+        lines += format_human(plan.problems).rstrip("\n").split("\n")
     return lines
 
 

@@ -10,31 +10,27 @@ from urllib.parse import unquote, urlsplit
 
 from coursebuild import trust
 from coursebuild.markup import render_markdown
+from coursebuild.page_links import Reference, page_references
 from coursebuild.problems import Problem
-from coursebuild.source.load import Course, Page, locate
+from coursebuild.source.load import Course, Page
 
 _ID_RE = re.compile(r'\bid="([^"]+)"')
 
 
-_HREF_RE = re.compile(r'<a\b[^>]*?\bhref="([^"]*)"')
-
-
-_SRC_RE = re.compile(r'<img\b[^>]*?\bsrc="([^"]*)"[^>]*>')
-
-
-_ALT_RE = re.compile(r'\balt="([^"]*)"')
-
-
-def page_anchors(course: Course) -> dict[str, tuple[set[str], list[str], list[str]]]:
-    """For every page (by name relative to course/): its anchors, link targets and image tags."""
+def page_anchors(course: Course) -> dict[str, tuple[set[str], list[Reference]]]:
+    """For every page (by name relative to course/): its anchors, and its links and images, each
+    with the position the parse gives it (coursebuild/page_links.py)."""
     out = {}
     for page in all_pages(course):
         rendered = render_markdown(course.root, page.body, sanitise=False)
         anchors = {html.unescape(a) for a in _ID_RE.findall(rendered)}
-        links = [html.unescape(h) for h in _HREF_RE.findall(rendered)]
-        images = _SRC_RE.findall(rendered) and [m.group(0) for m in _SRC_RE.finditer(rendered)]
-        out[page.name] = (anchors, links, images or [])
+        out[page.name] = (anchors, list(page_references(course.root, page.body, page.body_line)))
     return out
+
+
+def _position(page: Page, reference: Reference) -> tuple[int, int]:
+    """Where the reference is written; the body's first line for one the parse made itself."""
+    return (reference.line, reference.column) if reference.line else (page.body_line, 1)
 
 
 def all_pages(course: Course) -> list[Page]:
@@ -46,14 +42,15 @@ def check_links(course: Course) -> list[Problem]:
     pages = {p.name: p for p in all_pages(course)}
     info = page_anchors(course)
     for name, page in pages.items():
-        _, links, images = info[name]
-        for target in links:
+        _, references = info[name]
+        for reference in (r for r in references if r.kind == "link"):
+            target = reference.url
             parts = urlsplit(target)
             if parts.scheme or parts.netloc or target.startswith("mailto:"):
                 continue  # external: checked only on demand
             if trust.url_problem(target, "href", page.path):
                 continue  # outside the content: checks/safety.py reports it
-            line, col = locate(page, target.split("#")[0] or target)
+            line, col = _position(page, reference)
             if not parts.path:
                 anchor = unquote(parts.fragment)
                 if anchor and anchor not in info[name][0]:
@@ -70,10 +67,9 @@ def check_links(course: Course) -> list[Problem]:
             anchor = unquote(parts.fragment)
             if anchor and anchor not in info[dest][0]:
                 problems.append(_bad_anchor(page, line, col, anchor, dest, info[dest][0]))
-        for tag in images:
-            src = html.unescape(_SRC_RE.match(tag).group(1))
-            alt = _ALT_RE.search(tag)
-            line, col = locate(page, src)
+        for reference in (r for r in references if r.kind == "image"):
+            src = reference.url
+            line, col = _position(page, reference)
             if trust.url_problem(src, "src", page.path):
                 pass  # outside the content or an unsafe address: checks/safety.py reports it
             elif not urlsplit(src).scheme:
@@ -85,7 +81,7 @@ def check_links(course: Course) -> list[Problem]:
                 problems.append(Problem(page.path, line, col, "external-image",
                                         f"image '{src}' is loaded from another site",
                                         "save the image in course/images/: the site must work offline"))
-            if not alt or not alt.group(1).strip():
+            if not (reference.alt or "").strip():
                 problems.append(Problem(page.path, line, col, "image-no-alt", f"image '{src}' has no alt text",
                                         "describe the picture between the brackets: ![คำอธิบาย](../images/x.svg)"))
     return problems

@@ -3,7 +3,8 @@ site/handouts/ with a manifest.json for the site's downloads page.
 
 Every document's HTML is made and checked first (missing images are reported with their source
 line before any PDF is rendered). The PDFs are then rendered once each, in a small process pool,
-into a staging folder that replaces site/handouts/ only when every file succeeded.
+into a staging folder that replaces site/handouts/ only when every file succeeded. A PDF whose
+inputs are the same as in an earlier build is copied from build/print-cache/ (pdf_cache.py).
 """
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from pathlib import Path
 import jinja2
 
 from coursebuild import urls
-from coursebuild.pdf import source_date, write_pdf
+from coursebuild.cache import CACHE_DIR, cache_dir
+from coursebuild.pdf import font_face_css, source_date, write_pdf
 from coursebuild.problems import ContentError, Problem
+from coursebuild.render.print.pdf_cache import CACHE_NAME, PdfCache
 from coursebuild.render.print.printdoc import (
     Edition,
     ModuleView,
@@ -35,7 +38,9 @@ from coursebuild.source.load import Course, Module
 from coursebuild.write import replace_dir, staging_dir
 
 BOOK_SOURCE = "course/course.yml"  # the book is every module; its contents are listed here
-DEFAULT_WORKERS = 2
+# Worker processes: one per core this process may use, at most 4. More do not pay: the two books
+# are half the work and each renders on one core (bench/build.py measures it).
+MAX_WORKERS = 4
 # Every print document is tagged for PDF/UA-1: a structure tree (headings, lists, tables, links in
 # reading order), the language from <html lang="th"> and the title shown instead of the file
 # name, so a screen reader can read a handout and a phone can reflow it. The book's bookmarks come
@@ -149,26 +154,52 @@ def render_job(job: PrintJob, out: Path, css: str, base_url: str,
 
 
 def render_jobs(jobs: list[PrintJob], out: Path, css: str, base_url: str, workers: int,
-                allowed: tuple[str, ...] = ()) -> list[Printed]:
-    """Render every job (in plan order in the result); one ContentError with every problem if any failed."""
+                allowed: tuple[str, ...] = (), pdf_cache: PdfCache | None = None) -> list[Printed]:
+    """Render every job (in plan order in the result); one ContentError with every problem if any
+    failed. A job whose inputs are unchanged since an earlier build is copied from `pdf_cache`."""
+    done: dict[str, Printed] = {}
+    keys: dict[str, str] = {}
+    todo = []
+    for job in jobs:
+        if pdf_cache is not None:
+            keys[job.file] = pdf_cache.key(job.html, job.title)
+            hit = pdf_cache.get(keys[job.file])
+            if hit is not None:
+                data, pages = hit
+                (out / Path(job.file).name).write_bytes(data)
+                done[job.file] = Printed(job.file, job.title, job.kind, job.module, pages, len(data))
+                continue
+        todo.append(job)
     render = functools.partial(render_job, out=out, css=css, base_url=base_url, allowed=allowed)
     # Longest documents first, so that the two books do not end up last on one worker.
-    ordered = sorted(jobs, key=lambda job: -len(job.html))
-    if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+    ordered = sorted(todo, key=lambda job: -len(job.html))
+    if workers > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
             results = list(pool.map(render, ordered))
     else:
         results = [render(job) for job in ordered]
     problems = sorted({p for _, sub in results for p in sub})
     if problems:
         raise ContentError(problems)
-    by_file = {printed.file: printed for printed, _ in results}
-    return [by_file[job.file] for job in jobs]
+    for printed, _ in results:
+        done[printed.file] = printed
+        if pdf_cache is not None:
+            pdf_cache.put(keys[printed.file], (out / Path(printed.file).name).read_bytes(), printed.pages)
+    return [done[job.file] for job in jobs]
+
+
+def default_workers() -> int:
+    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                      else os.cpu_count() or 1))
+
+
+def manifest_entries(printed: list[Printed]) -> list[dict]:
+    """What the site's downloads page lists: every public document (never a trainer copy)."""
+    return [asdict(p) for p in printed if not urls.is_trainer_file(p.file)]
 
 
 def write_manifest(printed: list[Printed], out: Path) -> None:
-    entries = [asdict(p) for p in printed if not urls.is_trainer_file(p.file)]
-    text = json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(manifest_entries(printed), ensure_ascii=False, indent=2) + "\n"
     (out / Path(urls.MANIFEST_FILE).name).write_text(text, encoding="utf-8")
 
 
@@ -177,19 +208,29 @@ def build_handouts(course: Course, workers: int | None = None) -> list[str]:
     jobs, problems = plan_print(course)
     if problems:
         raise ContentError(problems)
+    lines, _ = render_handouts(course, jobs, workers)
+    return lines
+
+
+def render_handouts(course: Course, jobs: list[PrintJob], workers: int | None = None) -> tuple[list[str], list[dict]]:
+    """Render planned jobs into site/handouts/ and dist/trainer/, each replaced only if all
+    succeeded. Returns the report lines and the manifest entries (for the site build)."""
     dest = course.root / "site" / urls.HANDOUT_DIR
     trainer_dest = course.root / "dist" / urls.TRAINER_DIR
     css = read_print_css(course)
     base_url = print_dir(course.root).as_uri() + "/"
-    workers = workers or min(DEFAULT_WORKERS, os.cpu_count() or 1)
+    workers = workers or default_workers()
+    pdf_cache = PdfCache(cache_dir(course.root, CACHE_NAME), print_dir(course.root), css, base_url, PDF_OPTIONS,
+                         source_date().isoformat(), font_face_css())
     with staging_dir(dest) as tmp, staging_dir(trainer_dest) as trainer_tmp:
-        printed = render_jobs(jobs, tmp, css, base_url, workers, readable_folders(course))
+        printed = render_jobs(jobs, tmp, css, base_url, workers, readable_folders(course), pdf_cache)
         for p in printed:
             if urls.is_trainer_file(p.file):
                 os.replace(tmp / Path(p.file).name, trainer_tmp / Path(p.file).name)
         write_manifest(printed, tmp)
         replace_dir(tmp, dest)
         replace_dir(trainer_tmp, trainer_dest)
+    pdf_cache.prune()
     lines = []
     for label, where, files in (("handouts", dest, [p for p in printed if not urls.is_trainer_file(p.file)]),
                                 ("trainer copies", trainer_dest, [p for p in printed if urls.is_trainer_file(p.file)])):
@@ -197,4 +238,7 @@ def build_handouts(course: Course, workers: int | None = None) -> list[str]:
         pages = sum(p.pages for p in files)
         lines.append(f"{label}: wrote {len(files)} PDFs ({size / 1e6:.1f} MB, {pages} pages) "
                      f"to {where.relative_to(course.root).as_posix()}")
-    return lines
+    if pdf_cache.hits:
+        lines.append(f"print: {pdf_cache.hits} of {len(printed)} PDFs unchanged since the last build, "
+                     f"copied from {CACHE_DIR}/{CACHE_NAME}/")
+    return lines, manifest_entries(printed)

@@ -31,7 +31,9 @@ from coursebuild.markup import (
 )
 from coursebuild.problems import Problem
 from coursebuild.render.views import QuizView, format_duration, make_quiz_view
-from coursebuild.source.load import Course, Module, Page, locate
+from coursebuild.page_links import page_references
+from coursebuild.render.print.thai_lines import glue_thai_html
+from coursebuild.source.load import Course, Module, Page
 from coursebuild.templates import template_env as shared_template_env
 from coursebuild.thai import number, thai_date, thai_digits
 
@@ -43,43 +45,6 @@ KIND_LABELS = {
     "neighbour": "ช่วยเพื่อนบ้าน", "trainer": "บันทึกสำหรับวิทยากร",
 }
 CHOICE_LETTERS = "กขคงจฉชซฌญ"
-
-# --- Thai line breaking ------------------------------------------------------------------------
-
-WORD_JOINER = "\u2060"
-NO_BREAK_SPACE = "\u00a0"
-_SPACE_BEFORE_MARK = re.compile(r"[ \t\n]+(?=[ๆฯ])")
-_BEFORE_MARK = re.compile(r"(?<=[^\s\u2060])(?=[ๆฯ])")
-# ” ’ » always close. A straight quote closes when it follows a letter (an opening one follows a
-# space or starts the text); Jinja writes it as &#34;, Markdown leaves it as is.
-_BEFORE_CLOSER = re.compile(r"(?<=[^\s\u2060])(?=[”’»]|\"|&#34;|&quot;)")
-# "3 จุด", "15 นาที", "มาตรา 14", "พ.ศ. 2565": a number stays with the word it counts or names.
-_SPACE_AT_NUMBER = re.compile(r"(?<=[0-9๐-๙])[ \n](?=[\u0E01-\u0E2E\u0E40-\u0E44])"
-                              r"|(?<=[\u0E01-\u0E3A\u0E40-\u0E4E.])[ \n](?=[0-9๐-๙])")
-_TAG_OR_RAW = re.compile(r"(<(?:style|script)\b.*?</(?:style|script)>|<[^>]*>)", re.S | re.I)
-
-
-def glue_thai(text: str) -> str:
-    """Keep ๆ, ฯ and closing quotes on the same line as the word before them.
-
-    Pango breaks Thai with a dictionary and will start a line with ๆ or ฯ, which Thai typesetting
-    never does. A WORD JOINER (U+2060) forbids the break and prints nothing (Sarabun has no glyph
-    for it and Pango treats it as default-ignorable, so no fallback font is pulled in). The Royal
-    Institute spacing "เด็ก ๆ" puts a space before ๆ: that space becomes a no-break space, as
-    does the space between a number and its Thai word ("3 จุด", "มาตรา 14").
-    Applying the function twice changes nothing.
-    """
-    text = _SPACE_BEFORE_MARK.sub(NO_BREAK_SPACE, text)
-    text = _SPACE_AT_NUMBER.sub(NO_BREAK_SPACE, text)
-    text = _BEFORE_MARK.sub(WORD_JOINER, text)
-    return _BEFORE_CLOSER.sub(WORD_JOINER, text)
-
-
-def glue_thai_html(document: str) -> str:
-    """glue_thai on the text of an HTML document, leaving tags, <style> and <script> alone."""
-    parts = _TAG_OR_RAW.split(document)
-    return "".join(part if index % 2 else glue_thai(part) for index, part in enumerate(parts))
-
 
 # --- Markdown → HTML for paper ------------------------------------------------------------------
 
@@ -136,8 +101,21 @@ class PaperLinks:
         return urls.absolute(self.course.config.site_url, path) + (f"#{parts.fragment}" if parts.fragment else "")
 
 
-def render_for_paper(course: Course, page: Page, body: str, links: PaperLinks) -> tuple[Markup, list[Problem]]:
-    """Render a page body (already stripped of what this edition must not show) for print."""
+def render_for_paper(course: Course, page: Page, body: str, links: PaperLinks, first_line: int | None = None,
+                     indent: int = 0) -> tuple[Markup, list[Problem]]:
+    """Render a page body (already stripped of what this edition must not show) for print.
+
+    `body` starts at line `first_line` of the page's file (default: the body's own first line),
+    its lines shortened by `indent` columns (a worksheet taken out of an indented block)."""
+    first_line = page.body_line if first_line is None else first_line
+    # Where each image is written, from the parse (coursebuild/page_links.py): the cleaned page
+    # below keeps the images in the same order, and the same address is always kept or removed
+    # alike, so the n-th image with an address is the n-th one written with it.
+    written: dict[str, list[tuple[int, int]]] = {}
+    for reference in page_references(course.root, body, first_line):
+        if reference.kind == "image":
+            position = (reference.line, reference.column + indent) if reference.line else (first_line, 1)
+            written.setdefault(reference.url, []).append(position)
     # Cleaned with the page as its source: a link or image may not leave the content folders.
     rendered = render_markdown(course.root, body, page.path)
     rendered = _HEADERLINK.sub("", rendered)
@@ -154,7 +132,9 @@ def render_for_paper(course: Course, page: Page, body: str, links: PaperLinks) -
         elif attr == "href":
             value = links.rewrite_href(page, value)
         else:
-            value = resolve_image(course, page, value, problems)
+            positions = written.get(value)
+            value = resolve_image(course, page, value, problems,
+                                  positions.pop(0) if positions else (first_line, 1))
         return f'{attr}="{html.escape(value)}"'
 
     rendered = re.sub(r"<[a-z][^>]*>", lambda tag: _ATTR.sub(rewrite, tag.group(0)), rendered)
@@ -162,22 +142,21 @@ def render_for_paper(course: Course, page: Page, body: str, links: PaperLinks) -
     return Markup(rendered), problems
 
 
-def resolve_image(course: Course, page: Page, src: str, problems: list[Problem]) -> str:
-    """A lesson image as a file URL, or a problem naming the lesson line if it is missing."""
+def resolve_image(course: Course, page: Page, src: str, problems: list[Problem],
+                  position: tuple[int, int]) -> str:
+    """A lesson image as a file URL, or a problem at `position` (line, column) if it is missing."""
+    line, column = position
     if urlsplit(src).scheme:
-        line, column = locate(page, src)
         problems.append(Problem(page.path, line, column, "external-image", f"image '{src}' is not a local file",
                                 "save the image in course/images/ and link it as ../images/name.svg"))
         return src
     file = (page.source.parent / unquote(src)).resolve()
     if not trust.is_inside(file, content_roots(course)):
         # Through a symbolic link: the sanitiser saw a path inside course/, the file is elsewhere.
-        line, column = locate(page, src)
         problems.append(Problem(page.path, line, column, "path-outside", f"image '{src}' is outside the course",
                                 "copy the image into course/images/ instead of linking to it"))
         return src
     if not file.is_file():
-        line, column = locate(page, src)
         problems.append(Problem(page.path, line, column, "missing-image", f"image '{src}' does not exist",
                                 "put the image in course/images/ and link it as ../images/name.svg"))
     return file.as_uri()
@@ -301,11 +280,12 @@ def split_activity(block: str) -> tuple[str, str]:
     return title, textwrap.dedent(rest)
 
 
-def prepare_lesson(module: Module, edition: str) -> tuple[str, list[tuple[str, str]]]:
+def prepare_lesson(module: Module, edition: str) -> tuple[str, list[tuple[str, str, int, int]]]:
     """The Markdown a given edition prints, and the activities taken out for worksheets.
 
     Handouts move each activity to a worksheet page at the end and leave a pointer to it, so the
-    sheet can be torn off and handed in. Line positions are kept for error messages.
+    sheet can be torn off and handed in. Line positions are kept for error messages: each
+    activity comes with the file line its text starts on and the indent taken off its lines.
     """
     body = module.page.body
     if edition != "trainer":
@@ -316,7 +296,10 @@ def prepare_lesson(module: Module, edition: str) -> tuple[str, list[tuple[str, s
     activities = []
     for index, block in admonition_blocks(body, "activity"):
         title, text = split_activity(block)
-        activities.append((title, text))
+        inner = [line for line in block.split("\n")[1:] if line.strip()]
+        indent = min((len(line) - len(line.lstrip()) for line in inner), default=0)
+        # Where the worksheet's text is in the file, for problems: the line after the title.
+        activities.append((title, text, module.page.body_line + index + 1, indent))
         count = block.count("\n") + 1
         anchor = f"worksheet-{len(activities)}"
         pointer = f'<p class="worksheet-ref"><a href="#{anchor}">{html.escape(title)}</a></p>'
@@ -331,8 +314,8 @@ def make_module_view(course: Course, module: Module, position: int, edition: str
     body, activities = prepare_lesson(module, edition)
     lesson_html, problems = render_for_paper(course, module.page, body, links)
     worksheets = []
-    for index, (title, text) in enumerate(activities, 1):
-        sheet_html, sub = render_for_paper(course, module.page, text, links)
+    for index, (title, text, first_line, indent) in enumerate(activities, 1):
+        sheet_html, sub = render_for_paper(course, module.page, text, links, first_line, indent)
         problems += sub
         worksheets.append(Worksheet(f"worksheet-{index}", title, sheet_html))
     quiz = course.quizzes.get(module.id)

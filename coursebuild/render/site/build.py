@@ -1,248 +1,69 @@
 """Stage 3a: render the trainee site.
 
-We write a generated docs folder (lessons without trainer notes, compiled quizzes, the home page
-with the module list), run a site engine on it with the plain mkdocs.yml (MkDocs or Zensical,
-engines.py), then make our Thai search index from the built pages and the offline files.
+We write a generated docs folder (pages.py: lessons without trainer notes, compiled quizzes, the
+home page with the module list), run a site engine on it with the plain mkdocs.yml (MkDocs or
+Zensical, engines.py), then make our Thai search index from the built pages, finish each page
+(labelled tables, one joined stylesheet, its Content-Security-Policy) and write the offline files.
 Quizzes, the nav and search are ours, not engine plugins, so either engine gives the same site.
+
+`SiteBuilder` does this, once for `build.py site` and again after every save for the live
+preview (`rebuild`), where only what the save changed is done again:
+
+- the docs folder is generated in full (fast: Markdown renders are remembered, markup.py), but
+  only the files whose bytes changed are written over the previous ones;
+- MkDocs runs as a "dirty" build, which renders only pages whose Markdown is newer than their
+  HTML. That is exact here because every input of a page is in its Markdown file (our own
+  markup's placeholders name its content: docs.TrustedBlocks) except what `_signature` covers
+  (the nav, titles, settings, mkdocs.yml, theme/, the engine): when that changes, or a file is
+  removed, the build is a full one. Zensical always builds in full;
+- the pages the engine did not write again keep their finished HTML; the search index, the
+  policy's hash list and the service worker's file list are made again from every page, but a
+  page's cut text, its inline scripts and each file's compressed size are remembered by content.
+
+tests/test_preview_speed.py checks that a rebuild after a lesson or quiz edit gives the same site,
+file for file, as a full build.
 """
 from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
 import json
 import shutil
 from pathlib import Path
 
-from markupsafe import Markup, escape
-
-from coursebuild import trust, urls
-from coursebuild.markup import (
-    load_site_config,
-    markdown_text,
-    strip_admonitions,
+from coursebuild import cache, urls
+from coursebuild.markup import engine_root, load_site_config
+from coursebuild.problems import ContentError
+from coursebuild.render.site.csp import (
+    fill_policy,
+    inspect_page,
+    page_problems,
+    policy_hashes,
+    template_scripts,
 )
-from coursebuild.problems import ContentError, Problem, relpath
-from coursebuild.render.site.badges_page import write_badge_docs
-from coursebuild.render.site.csp import secure_pages
-from coursebuild.render.site.docs import TrustedBlocks, front_matter
+from coursebuild.render.site.docs import TrustedBlocks
 from coursebuild.render.site.engines import choose_engine, run_engine, write_heading_ids
-from coursebuild.render.site.offline import write_offline_files, write_progress_page
-from coursebuild.render.site.pageload import bundle_stylesheets
-from coursebuild.render.site.reading import (
-    finish_pages,
-    module_description,
-    quiz_description,
-    site_description,
+from coursebuild.render.site.offline import write_offline_files
+from coursebuild.render.site.pageload import bundle_page, site_root_path
+from coursebuild.render.site.pages import (
+    _text,
+    course_copyright,
+    read_handout_manifest,
+    site_extra,
+    site_nav,
+    write_docs,
 )
+from coursebuild.render.site.reading import label_tables, site_description
 from coursebuild.render.site.search_index import write_search_index
-from coursebuild.render.site.verify_page import write_verify_docs
-from coursebuild.render.views import format_duration, make_quiz_view
-from coursebuild.source.load import COURSE_DIR, IMAGE_DIR, Course, Module, Page, Quiz
-from coursebuild.templates import template_env
+from coursebuild.source.load import Course
+from coursebuild.write import sync_tree
 
 # Folders other commands write into site/; a site-only rebuild keeps them.
 CARRIED_OVER = [urls.HANDOUT_DIR]
 # theme/ folders used at build time only. MkDocs copies every non-HTML file of a theme into the
 # site; these are templates and print styles, not something a phone should ever download.
 THEME_BUILD_ONLY = ["templates", "print", "certificate", "preview"]
-
-
-def render_block(course: Course, template: str, **context) -> Markup:
-    """One of our own pieces of page markup, from theme/templates/ (autoescaped)."""
-    return Markup(template_env(course.root, "templates").get_template(template).render(**context))
-
-
-def render_quiz_html(course: Course, quiz: Quiz, image_prefix: str) -> str:
-    """The quiz form. `image_prefix` maps course/images/ to where the page finds them."""
-    view = make_quiz_view(course, quiz)
-    html = template_env(course.root, "templates").get_template("quiz.html").render(quiz=view, image_prefix=image_prefix)
-    # Python-Markdown ends a raw HTML block at a blank line; the template has none, keep it so.
-    return "\n".join(line for line in html.split("\n") if line.strip())
-
-
-def module_markdown(course: Course, module: Module, number: int, blocks: TrustedBlocks) -> str:
-    meta = module.meta
-    quiz = course.quizzes.get(module.id)
-    title = f"{number}. {meta.title}"
-    # The engine prints the description into <meta> unescaped: it is escaped here, as the title is.
-    parts = [front_matter(title, description=str(escape(module_description(module)))), f"# {markdown_text(title)}\n", blocks.add(render_block(
-        course, "module-facts.html", module_id=module.id, duration=format_duration(meta.duration),
-        questions=len(quiz.data.questions) if quiz else 0))]
-    # Objectives and key points stay Markdown in the page, so that the engine resolves their links
-    # like the lesson's; each is kept to one line, so that it cannot end the list it is in.
-    parts.append('!!! objectives "วัตถุประสงค์การเรียนรู้"\n\n    เมื่อเรียนจบบทนี้ ผู้เรียนจะสามารถ\n\n')
-    parts += [f"    - {_one_line(o)}\n" for o in meta.objectives]
-    parts.append("\n")
-    parts.append(strip_admonitions(module.page.body, "trainer").strip() + "\n\n")
-    if meta.key_points:
-        parts.append("## ประเด็นสำคัญ {#key-points}\n\n")
-        parts += [f"- {_one_line(k)}\n" for k in meta.key_points]
-        parts.append("\n")
-    if meta.references:
-        parts.append("## แหล่งอ้างอิง {#references}\n")
-        parts.append(blocks.add(render_block(course, "references.html", references=meta.references)))
-    parts.append(blocks.add(next_steps_html(course, module)))
-    return "".join(parts)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def next_steps_html(course: Course, module: Module) -> Markup:
-    has_quiz = module.id in course.quizzes
-    return render_block(
-        course, "next-steps.html",
-        quiz_href=f"../../{urls.quiz_path(module.id)}" if has_quiz else "",
-        handout_href=f"../../{urls.handout_file(module.id)}",
-        quiz_sheet_href=f"../../{urls.quiz_sheet_file(module.id)}" if has_quiz else "")
-
-
-def quiz_markdown(course: Course, module: Module, number: int, quiz: Quiz, blocks: TrustedBlocks) -> str:
-    title = quiz.data.title
-    back = render_block(course, "quiz-back.html", lesson_href=f"../../{urls.module_path(module.id)}",
-                        number=number, title=module.meta.title)
-    return (front_matter(title, description=str(escape(quiz_description(module, quiz)))) + f"# {markdown_text(title)}\n" + blocks.add(back)
-            + blocks.add(render_quiz_html(course, quiz, "../../images/")))
-
-
-def home_markdown(course: Course, blocks: TrustedBlocks) -> str:
-    modules = []
-    for number, module in enumerate(course.modules, 1):
-        modules.append({
-            "id": module.id, "number": number, "title": module.meta.title, "href": urls.module_path(module.id),
-            "duration": format_duration(module.meta.duration),
-            "quiz_href": urls.quiz_path(module.id) if module.id in course.quizzes else ""})
-    total = format_duration(sum(m.meta.duration for m in course.modules))
-    body = strip_admonitions(course.home.body, "trainer").strip()
-    # The lessons come right after the opening paragraph: on a phone, a trainee should not have
-    # to scroll through the whole introduction to reach them.
-    lead, _, rest = body.partition("\n\n")
-    return (front_matter(course.home.title) + f"# {markdown_text(course.config.title)}\n\n" + lead + "\n\n"
-            + "## บทเรียน {#modules}\n"
-            + blocks.add(render_block(course, "home-modules.html", modules=modules, total=total))
-            + rest + "\n")
-
-
-def page_markdown(page: Page) -> str:
-    return (front_matter(page.title) + f"# {markdown_text(page.title)}\n\n"
-            + strip_admonitions(page.body, "trainer").strip() + "\n")
-
-
-def read_handout_manifest(site: Path) -> list[dict]:
-    """The handouts built by `build.py handouts` (site/handouts/manifest.json), with file sizes."""
-    manifest = site / urls.HANDOUT_DIR / "manifest.json"
-    if not manifest.is_file():
-        return []
-    # Entries name files relative to site/ ("handouts/fake-news.pdf"); list only those still there.
-    return [entry for entry in json.loads(manifest.read_text(encoding="utf-8"))
-            if (site / entry["file"]).is_file()]
-
-
-_KIND_HEADINGS = [
-    ("book", "หนังสือหลักสูตร"), ("handout", "เอกสารประกอบการเรียน"), ("quiz", "แบบทดสอบสำหรับพิมพ์"),
-    ("answers", "เฉลยแบบทดสอบ (สำหรับวิทยากร)"), ("book-trainer", "ฉบับวิทยากร"),
-]
-
-
-def format_size(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB"
-    return f"{max(1, round(size / 1024))} KB"
-
-
-def downloads_markdown(course: Course, entries: list[dict], blocks: TrustedBlocks) -> str:
-    parts = [front_matter("เอกสารดาวน์โหลด"), "# เอกสารดาวน์โหลด\n\n",
-             "เอกสาร PDF ขนาด A4 สำหรับพิมพ์แจกในห้องอบรม ขนาดไฟล์แสดงไว้ให้ตัดสินใจก่อนดาวน์โหลดด้วยข้อมูลมือถือ\n\n"]
-    for kind, heading in _KIND_HEADINGS:
-        rows = [{"href": f"../{e['file']}", "title": str(e.get("title", e["file"])), "size": format_size(e["bytes"])}
-                for e in entries if e.get("kind") == kind]
-        if rows:
-            parts.append(f"## {heading}\n")
-            parts.append(blocks.add(render_block(course, "downloads.html", rows=rows)))
-    return "".join(parts)
-
-
-def _text(value: str) -> Markup:
-    """A title for the engine's own templates, which print titles as HTML: escaped here, and
-    marked as such so that the few places that escape again (`| e`) leave it alone."""
-    return escape(value)
-
-
-def site_nav(course: Course, has_downloads: bool = False) -> list:
-    lessons = [{_text(f"{n}. {m.meta.title}"): f"modules/{m.id}.md"} for n, m in enumerate(course.modules, 1)]
-    quizzes = [{_text(f"{n}. {m.meta.title}"): f"quiz/{m.id}.md"}
-               for n, m in enumerate(course.modules, 1) if m.id in course.quizzes]
-    nav: list = [{"หน้าแรก": "index.md"}, {"บทเรียน": lessons}]
-    if quizzes:
-        nav.append({"แบบทดสอบ": quizzes})
-    nav += [{_text(p.title): p.name} for p in course.pages]
-    nav.append({"ความก้าวหน้าของฉัน": "progress.md"})
-    if has_downloads:
-        nav.append({"เอกสารดาวน์โหลด": "downloads.md"})
-    return nav
-
-
-def write_docs(course: Course, docs: Path, handouts: list[dict]) -> TrustedBlocks:
-    """The generated MkDocs source folder: everything a trainee may see, nothing else.
-
-    Returns our own markup by placeholder, for the engine run (see docs.TrustedBlocks).
-    """
-    blocks = TrustedBlocks()
-    (docs / "modules").mkdir(parents=True)
-    (docs / "quiz").mkdir()
-    (docs / "index.md").write_text(home_markdown(course, blocks), encoding="utf-8")
-    for number, module in enumerate(course.modules, 1):
-        (docs / "modules" / f"{module.id}.md").write_text(module_markdown(course, module, number, blocks),
-                                                          encoding="utf-8")
-        quiz = course.quizzes.get(module.id)
-        if quiz:
-            (docs / "quiz" / f"{module.id}.md").write_text(quiz_markdown(course, module, number, quiz, blocks),
-                                                           encoding="utf-8")
-    for page in course.pages:
-        target = docs / page.name
-        if not trust.is_inside(target.parent, [docs]) or ".." in Path(page.name).parts:
-            raise ContentError([Problem("course/course.yml", 0, 0, "path-outside",
-                                        f"page '{page.name}' is outside course/", "list pages inside course/")])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page_markdown(page), encoding="utf-8")
-    if handouts:
-        (docs / "downloads.md").write_text(downloads_markdown(course, handouts, blocks), encoding="utf-8")
-    write_verify_docs(course, docs, blocks)
-    write_badge_docs(course, docs)
-    write_progress_page(course, docs, blocks)
-    copy_images(course, docs / IMAGE_DIR)
-    return blocks
-
-
-def copy_images(course: Course, dest: Path) -> None:
-    """course/images/ into the site: regular files only. A symbolic link there (to the roster, say)
-    would publish whatever it points at, so the build refuses it whatever `check` said."""
-    images = course.root / COURSE_DIR / IMAGE_DIR
-    if not images.is_dir():
-        return
-    links = trust.find_symlinks(images)
-    if links:
-        raise ContentError([Problem(relpath(link, course.root), 0, 0, "symlink",
-                                    "a symbolic link in course/images/ is not published",
-                                    "copy the real file into course/images/ instead of linking to it")
-                            for link in links])
-    shutil.copytree(images, dest)
-
-
-def site_extra(course: Course) -> dict:
-    """What assets/quiz.js needs to show progress: read from the page, never from the network."""
-    return {
-        "course": course.config.id,
-        "modules": [m.id for m in course.modules],
-        "quizzes": {m: {"pass_mark": q.pass_mark, "total": len(q.data.questions)}
-                    for m, q in course.quizzes.items()},
-    }
-
-
-def course_copyright(course: Course) -> str:
-    names = " และ ".join(o.name for o in course.config.organisers)
-    return _text(f"{course.config.title} · {names}")
 
 
 def markdown_settings(course: Course, blocks: TrustedBlocks) -> list:
@@ -253,29 +74,155 @@ def markdown_settings(course: Course, blocks: TrustedBlocks) -> list:
             {"coursebuild.markup:SafeContent": {"trusted": blocks.html}}]
 
 
-def render_site(course: Course, out: Path, engine: str) -> None:
-    """Build the whole trainee site into the empty folder `out` with the site engine `engine`."""
-    work = out.parent / (out.name + ".docs")
-    handouts = read_handout_manifest(course.root / "site")
-    try:
-        blocks = write_docs(course, work, handouts)
-        write_heading_ids(course, work)
-        settings = {"site_name": _text(course.config.title), "copyright": course_copyright(course),
-                    "site_description": _text(site_description(course)),
-                    "markdown_extensions": markdown_settings(course, blocks)}
-        template_dirs = run_engine(engine, course, work, out, site_nav(course, bool(handouts)),
-                                   {"osd": site_extra(course)}, settings)
-        for name in THEME_BUILD_ONLY:
-            shutil.rmtree(out / name, ignore_errors=True)
-        write_search_index(course, work, out)
-        finish_pages(out)
-        bundle_stylesheets(out, course.config.site_url)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    # Before anything hashes the pages: each gets its Content-Security-Policy.
-    secure_pages(out, template_dirs)
-    # Last: the service worker's precache list hashes every other file of the finished site.
-    write_offline_files(course, out)
+@dataclasses.dataclass
+class _Page:
+    """One built page: the engine's HTML, the same finished but for its policy's hashes, its
+    inline scripts and problems, and what we last wrote (to tell whether the engine wrote it again)."""
+
+    raw: str
+    prepared: str
+    scripts: list[str]
+    findings: list[str]
+    written: str = ""
+
+
+class SiteBuilder:
+    """Builds the site into the folder `out` from a docs folder `docs`, and again in place
+    (`rebuild`) after an edit. `keep` leaves `docs` for the next rebuild; otherwise it is removed
+    after each build."""
+
+    def __init__(self, out: Path, docs: Path, keep: bool = False, token: str | None = None):
+        self.out, self.docs, self.keep = out, docs, keep
+        self.blocks_token = token
+        self.pages: dict[str, _Page] = {}
+        self.signature: str | None = None  # of the last good build; None: the next one is full
+        self.last_full = True
+        # (findings, scripts) of a finished page, by its text: Zensical writes every page again.
+        self._inspected: dict[str, tuple[list[str], list[str]]] = {}
+
+    def build(self, course: Course, engine: str, handouts: list[dict], public=None, incremental: bool = False) -> None:
+        """Build into `out`: in full, or with `incremental` only what changed since the last build
+        (not with COURSEBUILD_CACHE=off, which the benchmarks use for a baseline)."""
+        incremental = incremental and cache.enabled()
+        staging = self.docs.with_name(self.docs.name + ".next") if incremental else self.docs
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            blocks = TrustedBlocks(self.blocks_token) if self.blocks_token else TrustedBlocks()
+            blocks = write_docs(course, staging, handouts, public, blocks)
+            write_heading_ids(course, staging)
+            nav, extra = site_nav(course, bool(handouts)), {"osd": site_extra(course)}
+            settings = {"site_name": _text(course.config.title), "copyright": course_copyright(course),
+                        "site_description": _text(site_description(course)),
+                        "markdown_extensions": markdown_settings(course, blocks)}
+            signature = _signature(course, engine, nav, extra, settings)
+            if signature != self.signature:  # the templates may have changed: judge pages afresh
+                self._inspected = {}
+            dirty = incremental and engine == "mkdocs" and signature == self.signature
+            if incremental:
+                written, removed = sync_tree(staging, self.docs)
+                dirty = dirty and not removed
+                if dirty:
+                    # MkDocs' dirty build compares modification times, which a coarse file system
+                    # could make equal: what a changed file became is removed, so it is made again.
+                    for rel in written:
+                        (self.out / _built_path(rel)).unlink(missing_ok=True)
+            self.signature = None  # until this build succeeds
+            if not dirty:
+                _empty(self.out)
+                self.pages = {}
+            self.last_full = not dirty
+            template_dirs = run_engine(engine, course, self.docs, self.out, nav, extra, settings, dirty=dirty)
+            for name in THEME_BUILD_ONLY:
+                shutil.rmtree(self.out / name, ignore_errors=True)
+            self._finish(course, template_dirs, keep_cache=not incremental)
+            self.signature = signature
+        finally:
+            if incremental:
+                shutil.rmtree(staging, ignore_errors=True)
+            if not self.keep:
+                shutil.rmtree(self.docs, ignore_errors=True)
+
+    def _finish(self, course: Course, template_dirs: list[Path], keep_cache: bool) -> None:
+        """Search index, finished pages and offline files, from every page of `out`."""
+        known = template_scripts(template_dirs)
+        root_path = site_root_path(course.config.site_url)
+        bundles: dict[tuple[str, ...], str] = {}
+        current: dict[str, _Page] = {}
+        for path in sorted(self.out.rglob("*.html")):
+            name = path.relative_to(self.out).as_posix()
+            text = path.read_text(encoding="utf-8")
+            page = self.pages.get(name)
+            if page is None or page.written != text:  # new, or written again by the engine
+                prepared = bundle_page(self.out, name, label_tables(text), root_path, bundles)
+                inspected = self._inspected.get(prepared)
+                if inspected is None:
+                    inspected = inspect_page(prepared, known)
+                findings, scripts = inspected
+                page = _Page(text, prepared, scripts, findings)
+            current[name] = page
+        self.pages = current
+        if self.keep:  # only a preview builds again; the templates' scripts are part of the answer
+            self._inspected = {page.prepared: (page.findings, page.scripts) for page in current.values()}
+        write_search_index(course, self.docs, self.out, keep_cache, {n: p.raw for n, p in current.items()})
+        problems = [problem for name, page in current.items() for problem in page_problems(name, page.findings)]
+        if problems:
+            raise ContentError(problems)
+        # Every page lists every inline script of the site: Material's instant navigation runs a
+        # new page's scripts under the first page's policy (csp.py).
+        hashes = policy_hashes(script for page in current.values() for script in page.scripts)
+        for name, page in current.items():
+            final = fill_policy(page.prepared, hashes)
+            if final != page.written:
+                (self.out / name).write_text(final, encoding="utf-8")
+                page.written = final
+        # Last: the service worker's precache list hashes every other file of the finished site.
+        write_offline_files(course, self.out)
+
+
+def _signature(course: Course, engine: str, nav: list, extra: dict, settings: dict) -> str:
+    """What every page depends on besides its own Markdown file: when it changes, every page is
+    built again. Our markup's HTML is left out: each block's placeholder in a page names it."""
+    h = hashlib.sha256()
+    plain = {key: value for key, value in settings.items() if key != "markdown_extensions"}
+    extensions = [entry for entry in settings["markdown_extensions"]
+                  if not (isinstance(entry, dict) and "coursebuild.markup:SafeContent" in entry)]
+    for part in (engine, course.config.site_url, nav, extra, plain, extensions, load_site_config(course.root)):
+        h.update(json.dumps(part, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8") + b"\0")
+    theme = engine_root(course.root) / "theme"
+    for path in sorted(p for p in theme.rglob("*") if p.is_file()):
+        h.update(f"{path.relative_to(theme).as_posix()}\0{cache.file_digest(path)}\n".encode())
+    return h.hexdigest()
+
+
+def _built_path(source: Path) -> Path:
+    """Where the engine writes a docs file: a page's folder index ("modules/x.md" →
+    "modules/x/index.html", "a/index.md" → "a/index.html"), any other file as it is."""
+    if source.suffix != ".md":
+        return source
+    return source.with_suffix(".html") if source.stem == "index" else source.with_suffix("") / "index.html"
+
+
+def _empty(folder: Path) -> None:
+    """Remove what `folder` holds, keeping the folder (and its permissions)."""
+    if not folder.is_dir():
+        return
+    for child in folder.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+def render_site(course: Course, out: Path, engine: str, handouts: list[dict] | None = None,
+                public=None) -> None:
+    """Build the whole trainee site into the empty folder `out` with the site engine `engine`.
+
+    `handouts` (the manifest entries) and `public` (verify data) come from this run's handouts
+    and certificates steps in `build.py build`; without them, what earlier runs left in site/
+    and dist/ is read (`build.py site` alone)."""
+    if handouts is None:
+        handouts = read_handout_manifest(course.root / "site")
+    SiteBuilder(out, out.parent / (out.name + ".docs")).build(course, engine, handouts, public)
 
 
 def with_site_url(course: Course, site_url: str | None) -> Course:
@@ -291,16 +238,18 @@ def with_site_url(course: Course, site_url: str | None) -> Course:
     return dataclasses.replace(course, config=dataclasses.replace(course.config, site_url=site_url))
 
 
-def build_site(course: Course, engine: str | None = None) -> Path:
+def build_site(course: Course, engine: str | None = None, handouts: list[dict] | None = None,
+               public=None) -> Path:
     """Build into a staging folder and swap it in as <root>/site only when everything succeeded.
 
-    `engine` is "mkdocs" or "zensical"; None means the default named in mkdocs.yml."""
+    `engine` is "mkdocs" or "zensical"; None means the default named in mkdocs.yml. `handouts`
+    and `public`: see render_site."""
     from coursebuild.write import carry_over, replace_dir, staging_dir
 
     engine = choose_engine(course.root, engine)
     dest = course.root / "site"
     with staging_dir(dest) as tmp:
-        render_site(course, tmp, engine)
+        render_site(course, tmp, engine, handouts, public)
         carry_over(dest, tmp, CARRIED_OVER)
         replace_dir(tmp, dest)
     return dest

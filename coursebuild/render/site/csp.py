@@ -94,14 +94,25 @@ def read_page(text: str) -> _Page:
     return page
 
 
+_TEMPLATE_PATTERNS: dict[tuple, list[re.Pattern]] = {}
+
+
 def template_scripts(template_dirs: list[Path]) -> list[re.Pattern]:
-    """Every inline script written in the engine's and theme/'s templates, as a pattern."""
-    patterns = []
-    for folder in template_dirs:
-        for path in sorted(folder.rglob("*.html")) if folder.is_dir() else []:
+    """Every inline script written in the engine's and theme/'s templates, as a pattern.
+
+    Remembered per set of template files (path, size, modification time): a preview rebuilds on
+    every save and the engine's templates do not change meanwhile."""
+    files = [path for folder in template_dirs for path in (sorted(folder.rglob("*.html")) if folder.is_dir() else [])]
+    key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    patterns = _TEMPLATE_PATTERNS.get(key)
+    if patterns is None:
+        patterns = []
+        for path in files:
             for body in _TEMPLATE_SCRIPT.findall(path.read_text(encoding="utf-8")):
                 parts = _JINJA.split(body)
                 patterns.append(re.compile(_EXPRESSION.join(re.escape(p) for p in parts), re.S))
+        _TEMPLATE_PATTERNS.clear()  # one set of templates at a time
+        _TEMPLATE_PATTERNS[key] = patterns
     return patterns
 
 
@@ -110,35 +121,49 @@ def script_hash(script: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
+def inspect_page(text: str, known: list[re.Pattern]) -> tuple[list[str], list[str]]:
+    """(findings, inline scripts) of one finished page. Each finding is something the page must
+    not have, worded to follow "the built page has"; `known` are template_scripts()."""
+    page = read_page(text)
+    findings = list(page.findings)
+    if page.policies != 1 or not _POLICY.search(text):
+        findings.append(f"{page.policies} Content-Security-Policy tags (theme/main.html must write one)")
+    for script in page.scripts:
+        if not any(pattern.fullmatch(script) for pattern in known):
+            findings.append(f"an inline script that no template wrote: {script.strip()[:60]!r}")
+    return findings, page.scripts
+
+
+def page_problems(name: str, findings: list[str]) -> list[Problem]:
+    return [Problem(name, 0, 0, "site-unsafe-html", f"the built page has {finding}",
+                    "content cannot add this (coursebuild/trust.py); look at the theme and the engine")
+            for finding in findings]
+
+
+def policy_hashes(scripts) -> str:
+    """The policy's script sources for every inline script of the site, in a fixed order."""
+    return " ".join(sorted({script_hash(s) for s in scripts}))
+
+
+def fill_policy(text: str, hashes: str) -> str:
+    # Only inside the policy: the same words in a lesson's text stay as they are.
+    return _POLICY.sub(lambda m: m.group(1) + hashes, text, count=1)
+
+
 def secure_pages(site: Path, template_dirs: list[Path]) -> str:
     """Check every page of `site` and fill in its policy. Returns the hash list it used."""
     known = template_scripts(template_dirs)
-    pages = sorted(site.rglob("*.html"))
     texts: dict[Path, str] = {}
     scripts: set[str] = set()
     problems: list[Problem] = []
-
-    def problem(path: Path, message: str) -> None:
-        problems.append(Problem(path.relative_to(site).as_posix(), 0, 0, "site-unsafe-html",
-                                f"the built page has {message}",
-                                "content cannot add this (coursebuild/trust.py); look at the theme and the engine"))
-
-    for path in pages:
-        text = path.read_text(encoding="utf-8")
-        texts[path] = text
-        page = read_page(text)
-        for finding in page.findings:
-            problem(path, finding)
-        if page.policies != 1 or not _POLICY.search(text):
-            problem(path, f"{page.policies} Content-Security-Policy tags (theme/main.html must write one)")
-        for script in page.scripts:
-            if not any(pattern.fullmatch(script) for pattern in known):
-                problem(path, f"an inline script that no template wrote: {script.strip()[:60]!r}")
-            scripts.add(script)
+    for path in sorted(site.rglob("*.html")):
+        text = texts[path] = path.read_text(encoding="utf-8")
+        findings, found = inspect_page(text, known)
+        problems += page_problems(path.relative_to(site).as_posix(), findings)
+        scripts.update(found)
     if problems:
         raise ContentError(problems)
-    hashes = " ".join(sorted(script_hash(s) for s in scripts))
+    hashes = policy_hashes(scripts)
     for path, text in texts.items():
-        # Only inside the policy: the same words in a lesson's text stay as they are.
-        path.write_text(_POLICY.sub(lambda m: m.group(1) + hashes, text, count=1), encoding="utf-8")
+        path.write_text(fill_policy(text, hashes), encoding="utf-8")
     return hashes

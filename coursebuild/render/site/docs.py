@@ -8,6 +8,7 @@ random per-build token stands in its place, and SafeContent puts the markup back
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass, field
 
@@ -17,16 +18,26 @@ from markupsafe import escape
 
 @dataclass
 class TrustedBlocks:
-    """Our own HTML for this build, by placeholder. Pass `html` to markup.SafeContent(trusted=…)."""
+    """Our own HTML for this build, by placeholder. Pass `html` to markup.SafeContent(trusted=…).
+
+    A placeholder names its markup's content (a hash, and which occurrence of the same markup it
+    is), so a page's Markdown changes exactly when its blocks do: the preview rebuilds only the
+    pages whose Markdown changed (render/site/build.py). The token is random for each build, or
+    for each preview session (it is never written anywhere content is read from)."""
 
     token: str = field(default_factory=lambda: secrets.token_hex(12))
     html: dict[str, str] = field(default_factory=dict)
 
     def add(self, markup: str) -> str:
         """A Markdown paragraph that becomes `markup` on the page."""
-        placeholder = f"osd-block-{self.token}-{len(self.html) + 1}"
         # Python-Markdown keeps a raw block whole only up to a blank line; ours have none.
-        self.html[placeholder] = "\n".join(line for line in str(markup).split("\n") if line.strip())
+        html = "\n".join(line for line in str(markup).split("\n") if line.strip())
+        digest = hashlib.sha256(html.encode("utf-8")).hexdigest()[:16]
+        occurrence = 0
+        while f"osd-block-{self.token}-{digest}-{occurrence}" in self.html:
+            occurrence += 1
+        placeholder = f"osd-block-{self.token}-{digest}-{occurrence}"
+        self.html[placeholder] = html
         return f"\n{placeholder}\n\n"
 
 

@@ -104,9 +104,12 @@ def site_settings(course, nav: list, extra: dict, overrides: dict | None = None)
 
 
 def run_engine(engine: str, course, docs: Path, out: Path, nav: list, extra: dict,
-               overrides: dict | None = None) -> list[Path]:
+               overrides: dict | None = None, dirty: bool = False) -> list[Path]:
     """Build the pages of `docs` into the empty folder `out` with the chosen engine. Returns the
-    engine's template folders, whose inline scripts the page policy allows (render/site/csp.py)."""
+    engine's template folders, whose inline scripts the page policy allows (render/site/csp.py).
+
+    `dirty` (MkDocs only; the live preview): `out` holds the previous build, and only pages whose
+    Markdown is newer than their HTML are rendered again (MkDocs' own `--dirty`)."""
     config = load_site_config(course.root)
     problems = check_engine_search_off(config)
     if problems:
@@ -115,7 +118,7 @@ def run_engine(engine: str, course, docs: Path, out: Path, nav: list, extra: dic
     if engine == "zensical":
         template_dirs = _run_zensical(course, config, settings, docs, out)
     else:
-        template_dirs = _run_mkdocs(course, settings, docs, out)
+        template_dirs = _run_mkdocs(course, settings, docs, out, dirty)
     for name in ENGINE_SEARCH_FILES:
         target = out / name
         if target.is_dir():
@@ -165,7 +168,13 @@ class _CollectWarnings(logging.Handler):
         self.records.append(record)
 
 
-def _run_mkdocs(course, settings: dict, docs: Path, out: Path) -> list[Path]:
+def _not_the_dirty_notice(record: logging.LogRecord) -> bool:
+    """MkDocs warns on every dirty build that navigation may be wrong (its strict mode would fail
+    on it); our preview makes a build dirty only when that cannot happen (render/site/build.py)."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _run_mkdocs(course, settings: dict, docs: Path, out: Path, dirty: bool = False) -> list[Path]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -173,16 +182,18 @@ def _run_mkdocs(course, settings: dict, docs: Path, out: Path) -> list[Path]:
     handler = _CollectWarnings()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
+    logging.getLogger("mkdocs.commands.build").addFilter(_not_the_dirty_notice)
     try:
         extra = settings.pop("extra")
         config = load_config(config_file=str(engine_root(course.root) / _CONFIG),
                              docs_dir=str(docs), site_dir=str(out), **settings)
         config.extra.update(extra)
-        build(config)
+        build(config, dirty=dirty)
     except MkDocsException as exc:
         handler.records.append(logging.LogRecord("mkdocs", logging.ERROR, "", 0, str(exc), None, None))
     finally:
         logger.removeHandler(handler)
+        logging.getLogger("mkdocs.commands.build").removeFilter(_not_the_dirty_notice)
     if handler.records:
         raise ContentError([
             _problem("site-engine", r.getMessage().replace(str(docs) + "/", ""),

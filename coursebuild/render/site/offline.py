@@ -90,9 +90,18 @@ def is_precached(path: str) -> bool:
     return path.startswith(_PRECACHE_TOP)
 
 
+# Compressed sizes by content digest: compressing every file is most of this step's time, and a
+# preview rebuilding on every save changes one or two files.
+_GZIP_SIZES: dict[str, int] = {}
+
+
 def _cached_file(site: Path, path: str) -> CachedFile:
     data = (site / path).read_bytes()
-    return CachedFile(path, len(data), hashlib.sha256(data).hexdigest()[:16], len(gzip.compress(data, 6, mtime=0)))
+    digest = hashlib.sha256(data).hexdigest()
+    size = _GZIP_SIZES.get(digest)
+    if size is None:
+        size = _GZIP_SIZES[digest] = len(gzip.compress(data, 6, mtime=0))
+    return CachedFile(path, len(data), digest[:16], size)
 
 
 def collect_precache(site: Path) -> Precache:

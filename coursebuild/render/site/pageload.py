@@ -62,38 +62,49 @@ def write_bundle(site: Path, sources: tuple[str, ...]) -> str:
     return name
 
 
+def site_root_path(site_url: str) -> str:
+    """The site's path on its host, ending in "/" (links starting with it are the site's own)."""
+    root_path = urlsplit(site_url).path or "/"
+    return root_path if root_path.endswith("/") else root_path + "/"
+
+
 def bundle_stylesheets(site: Path, site_url: str) -> None:
     """Give every page of the built site one stylesheet in place of its local ones."""
-    root_path = urlsplit(site_url).path or "/"
-    if not root_path.endswith("/"):
-        root_path += "/"
+    root_path = site_root_path(site_url)
     bundles: dict[tuple[str, ...], str] = {}
     for file in sorted(site.rglob("*.html")):
-        page = file.relative_to(site).as_posix()
         text = file.read_text(encoding="utf-8")
-        head_end = text.find("</head>")
-        links = []
-        for match in _LINK.finditer(text, 0, max(head_end, 0)):
-            path = site_path(page, match.group(1), root_path)
-            if path is None or not (site / path).is_file():
-                continue
-            if "@import" in (site / path).read_text(encoding="utf-8"):
-                continue  # an @import must stay at the top of its own file
-            links.append((match, path))
-        if len(links) < 2:
+        changed = bundle_page(site, file.relative_to(site).as_posix(), text, root_path, bundles)
+        if changed != text:
+            file.write_text(changed, encoding="utf-8")
+
+
+def bundle_page(site: Path, page: str, text: str, root_path: str, bundles: dict[tuple[str, ...], str]) -> str:
+    """One page (`page`, its path in the site) linking one joined stylesheet in place of its local
+    ones; `bundles` remembers the joined files written so far, by their sources."""
+    head_end = text.find("</head>")
+    links = []
+    for match in _LINK.finditer(text, 0, max(head_end, 0)):
+        path = site_path(page, match.group(1), root_path)
+        if path is None or not (site / path).is_file():
             continue
-        sources = tuple(path for _, path in links)
-        if sources not in bundles:
-            bundles[sources] = write_bundle(site, sources)
-        bundle = bundles[sources]
-        first = links[0][0].group(1)
-        href = (root_path + bundle if first.startswith("/")
-                else posixpath.relpath(bundle, posixpath.dirname(page) or "."))
-        out, at = [], 0
-        for index, (match, _) in enumerate(links):
-            out.append(text[at:match.start()])
-            if index == 0:
-                out.append(f'<link rel="stylesheet" href="{href}">\n')
-            at = match.end()
-        out.append(text[at:])
-        file.write_text("".join(out), encoding="utf-8")
+        if "@import" in (site / path).read_text(encoding="utf-8"):
+            continue  # an @import must stay at the top of its own file
+        links.append((match, path))
+    if len(links) < 2:
+        return text
+    sources = tuple(path for _, path in links)
+    if sources not in bundles:
+        bundles[sources] = write_bundle(site, sources)
+    bundle = bundles[sources]
+    first = links[0][0].group(1)
+    href = (root_path + bundle if first.startswith("/")
+            else posixpath.relpath(bundle, posixpath.dirname(page) or "."))
+    out, at = [], 0
+    for index, (match, _) in enumerate(links):
+        out.append(text[at:match.start()])
+        if index == 0:
+            out.append(f'<link rel="stylesheet" href="{href}">\n')
+        at = match.end()
+    out.append(text[at:])
+    return "".join(out)

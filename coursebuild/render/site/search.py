@@ -99,8 +99,29 @@ class ThaiSegmenter:
     - where newmm reads an ICU word as several real words (ไม่ใช่ → ไม่|ใช่), we cut there too.
     """
 
-    def __init__(self, extra_words: frozenset[str] = frozenset()):
-        self.dictionary, self._newmm, self._icu = _dictionaries(frozenset(extra_words))
+    def __init__(self, extra_words: frozenset[str] = frozenset(), known: dict[str, str] | None = None):
+        self.extra_words = frozenset(extra_words)
+        # Text already cut by this same cutter (segment_memory): looked up before anything is loaded.
+        self.known = {} if known is None else known
+        self._loaded: tuple | None = None
+
+    def _tables(self) -> tuple:
+        # Loaded on first need: a build whose every text is known never reads the dictionaries (1 s).
+        if self._loaded is None:
+            self._loaded = _dictionaries(self.extra_words)
+        return self._loaded
+
+    @property
+    def dictionary(self) -> frozenset[str]:
+        return self._tables()[0]
+
+    @property
+    def _newmm(self):
+        return self._tables()[1]
+
+    @property
+    def _icu(self):
+        return self._tables()[2]
 
     def words(self, run: str) -> list[str]:
         """The search tokens of one run of Thai letters."""
@@ -153,8 +174,68 @@ class ThaiSegmenter:
 
     def segment(self, text: str) -> str:
         """Text with U+200B between Thai words and wherever Thai meets a Latin letter or digit."""
-        text = _SCRIPT_CHANGE.sub(ZWSP, text)
-        return _THAI_RUN.sub(lambda m: ZWSP.join(self.words(m.group())), text)
+        done = self.known.get(text)
+        if done is None:
+            cut = _SCRIPT_CHANGE.sub(ZWSP, text)
+            done = self.known[text] = _THAI_RUN.sub(lambda m: ZWSP.join(self.words(m.group())), cut)
+        return done
+
+
+# --- cut text kept between builds ------------------------------------------------------------------
+
+SEGMENT_CACHE = "search-cache"
+_MEMORY: dict[str, dict[str, str]] = {}  # fingerprint -> text -> cut text, for this process
+
+
+@functools.lru_cache(maxsize=1)
+def _cutter_fingerprint() -> str:
+    """What decides how text is cut, besides the course's words: PyThaiNLP's version (its word
+    lists) and this module's code."""
+    from importlib import metadata
+
+    from coursebuild import cache
+
+    return f"{metadata.version('pythainlp')}:{cache.file_digest(Path(__file__).resolve())}"
+
+
+def segment_memory(root: Path, extra_words: frozenset[str]) -> tuple[str, dict[str, str]]:
+    """The texts this cutter has cut before, as (fingerprint, text → cut text): kept for the
+    process (a preview rebuilding on every save) and in build/search-cache/ between builds, keyed
+    by everything that decides the cut, so a remembered text is exactly what cutting would give."""
+    import hashlib
+    import json
+
+    from coursebuild import cache
+
+    key = hashlib.sha256(("\n".join([_cutter_fingerprint(), *sorted(extra_words)])).encode()).hexdigest()[:24]
+    if not cache.enabled():
+        return key, {}
+    known = _MEMORY.get(key)
+    if known is None:
+        known = _MEMORY[key] = {}
+        folder = cache.cache_dir(root, SEGMENT_CACHE)
+        if folder is not None:
+            try:
+                stored = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+                known.update({k: v for k, v in stored.items() if isinstance(k, str) and isinstance(v, str)})
+            except (OSError, ValueError, AttributeError):
+                pass  # no cache yet, or a damaged one: cut again
+    return key, known
+
+
+def save_segment_memory(root: Path, key: str, texts: dict[str, str]) -> None:
+    """Keep `texts` (this build's) in build/search-cache/ for the next build; older entries go."""
+    import json
+
+    from coursebuild import cache
+
+    folder = cache.cache_dir(root, SEGMENT_CACHE)
+    if folder is None:
+        return
+    cache.store(folder / f"{key}.json", json.dumps(texts, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    for path in folder.glob("*.json"):
+        if path.stem != key:
+            path.unlink(missing_ok=True)
 
 
 def _ends(words: list[str]) -> list[int]:

@@ -11,6 +11,7 @@ element, which works from file:// too (the trainers' zip), where browsers refuse
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -21,7 +22,12 @@ import yaml
 
 from coursebuild.problems import ContentError, Problem
 from coursebuild.render.site.engines import setting_position
-from coursebuild.render.site.search import ThaiSegmenter, load_search_words
+from coursebuild.render.site.search import (
+    ThaiSegmenter,
+    load_search_words,
+    save_segment_memory,
+    segment_memory,
+)
 
 INDEX_FILE = "search/index.js"
 INDEX_PREFIX = "self.osdSearchIndex="
@@ -115,6 +121,7 @@ def _plain(parts: list[str]) -> str:
     return re.sub(r"\s+", " ", "".join(parts)).strip()
 
 
+@functools.lru_cache(maxsize=256)  # a preview re-reads the same unchanged pages on every save
 def page_sections(html: str) -> list[tuple[str, str, str]] | None:
     """(anchor, title, text) of each section of a built page; None if it has no article."""
     parser = _ArticleText()
@@ -143,19 +150,30 @@ def searchable_pages(docs: Path, first: list[str] = ()) -> list[tuple[str, str]]
     return pages
 
 
-def build_index(course, docs: Path, site: Path) -> dict:
-    """The index of the built site in `site`, for the pages generated in `docs`."""
+def build_index(course, docs: Path, site: Path, keep_cache: bool = True, pages: dict[str, str] | None = None) -> dict:
+    """The index of the built site in `site`, for the pages generated in `docs`.
+
+    `pages` gives the built pages' HTML by path in the site, as the engine wrote them (a preview
+    keeps them in memory); else they are read from `site`. Text cut in an earlier build is not
+    cut again (search.segment_memory); `keep_cache` writes this build's cut text to
+    build/search-cache/ for the next one (a preview keeps it in memory only)."""
     words, problems = load_search_words(course.root)
-    home = site / "index.html"
-    if not home.is_file() or SEARCH_SCRIPT not in home.read_text(encoding="utf-8"):
+
+    def built_page(name: str) -> str | None:
+        if pages is not None:
+            return pages.get(name)
+        return (site / name).read_text(encoding="utf-8") if (site / name).is_file() else None
+
+    home = built_page("index.html")
+    if home is None or SEARCH_SCRIPT not in home:
         line, column = setting_position(course.root, "extra_javascript")
         problems.append(Problem("mkdocs.yml", line, column, "search-config", f"the pages do not load {SEARCH_SCRIPT}",
                                 "list assets/search.js under extra_javascript: it is the site's search"))
     entries: list[tuple[str, str, list[tuple[str, str, str]]]] = []
     first = ["index.md", *(f"modules/{m.id}.md" for m in course.modules), *(f"quiz/{m.id}.md" for m in course.modules)]
     for address, built in searchable_pages(docs, first):
-        path = site / built
-        sections = page_sections(path.read_text(encoding="utf-8")) if path.is_file() else None
+        html = built_page(built)
+        sections = page_sections(html) if html is not None else None
         if sections is None:
             problems.append(Problem("mkdocs.yml", 0, 0, "search-config",
                                     f"the built page {built} has no <article class=\"md-content__inner\">",
@@ -164,18 +182,25 @@ def build_index(course, docs: Path, site: Path) -> dict:
         entries.append((address, sections[0][1], sections))
     if problems:
         raise ContentError(problems)
-    segmenter = ThaiSegmenter(words.words)
+    key, known = segment_memory(course.root, words.words)
+    segmenter = ThaiSegmenter(words.words, known)
     pages, docs_out = [], []
+    used: dict[str, str] = {}
     for number, (address, title, sections) in enumerate(entries):
         pages.append({"u": address, "t": title})
         for anchor, heading, text in sections:
-            docs_out.append({"p": number, "a": anchor, "t": segmenter.segment(heading), "x": segmenter.segment(text)})
+            entry = {"p": number, "a": anchor, "t": segmenter.segment(heading), "x": segmenter.segment(text)}
+            used[heading], used[text] = entry["t"], entry["x"]
+            docs_out.append(entry)
+    if keep_cache:
+        save_segment_memory(course.root, key, used)
     return {"v": FORMAT, "sep": SEPARATOR, "groups": [list(g.all) for g in words.groups],
             "pages": pages, "docs": docs_out}
 
 
-def write_search_index(course, docs: Path, site: Path) -> Path:
-    index = build_index(course, docs, site)
+def write_search_index(course, docs: Path, site: Path, keep_cache: bool = True,
+                       pages: dict[str, str] | None = None) -> Path:
+    index = build_index(course, docs, site, keep_cache, pages)
     target = site / INDEX_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(INDEX_PREFIX + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n",

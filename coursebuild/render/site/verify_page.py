@@ -1,7 +1,8 @@
 """The public verify page: the page itself, its script, and every cohort's hash file.
 
-The hash files come from `build.py certificates` (dist/verify/); they hold no personal data
-(see coursebuild/certificates/verify.py for how they are made).
+The hash files come from `build.py certificates` (dist/verify/), or in memory from the same run
+of `build.py build`; they hold no personal data (see coursebuild/certificates/verify.py for how
+they are made).
 """
 from __future__ import annotations
 
@@ -10,19 +11,29 @@ import shutil
 from pathlib import Path
 
 from coursebuild import urls
-from coursebuild.certificates.verify import FORMAT, VERIFY_DATA_DIR, public_files
+from coursebuild.certificates.verify import FORMAT, VERIFY_DATA_DIR, PublicCohort, public_files
 from coursebuild.markup import engine_root
 from coursebuild.problems import ContentError, Problem, relpath
 from coursebuild.render.site.docs import TrustedBlocks, front_matter
 from coursebuild.templates import template_env
 
 
-def write_verify_docs(course, docs: Path, blocks: TrustedBlocks) -> None:
-    """The verify page, its script and every cohort's hash file, into the MkDocs docs folder."""
+def write_verify_docs(course, docs: Path, blocks: TrustedBlocks, public: list[PublicCohort] | None = None) -> None:
+    """The verify page, its script and every cohort's hash file, into the MkDocs docs folder.
+
+    `public`: cohorts' data from this run (`build.py build` plans certificates first), published in
+    place of their files in dist/verify/; every other cohort's file there is published as it is."""
     out = docs / urls.VERIFY_DIR
     (out / VERIFY_DATA_DIR).mkdir(parents=True)
+    given = {f"{cohort.cohort}.json": cohort for cohort in public or ()}
+    files = {path.name: path for path in public_files(course.root) if path.name not in given}
     cohorts = []
-    for path in public_files(course.root):
+    for name in sorted({*given, *files}):
+        if name in given:
+            (out / VERIFY_DATA_DIR / name).write_text(given[name].to_json(), encoding="utf-8")
+            cohorts.append({"file": f"{VERIFY_DATA_DIR}/{name}", "prefix": given[name].prefix})
+            continue
+        path = files[name]
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             prefix = data["prefix"] if data["format"] == FORMAT else None
