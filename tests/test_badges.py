@@ -54,7 +54,7 @@ def summary(root: Path) -> list[dict]:
 def served(tmp_path_factory):
     """The sample cohort (180 trainees, 3 not eligible) with its first certificate revoked, built
     for, and served from, a local address."""
-    root = copy_course("repo", tmp_path_factory.mktemp("badges"))
+    root = copy_course("sample", tmp_path_factory.mktemp("badges"))
     server = StaticServer(root / "site")
     set_site_url(root, server.url)
     assert build(root, "certificates") == 0
@@ -286,7 +286,7 @@ def test_assertion_names_are_unguessable_yet_stable(served, tmp_path):
 
 
 def test_no_contact_email_means_no_badges_and_says_why(tmp_path, capsys):
-    root = copy_course("repo", tmp_path)
+    root = copy_course("sample", tmp_path)
     path = root / "course" / "course.yml"
     path.write_text(re.sub(r"(?m)^contact_email: .*\n", "", path.read_text(encoding="utf-8")), encoding="utf-8")
     assert build(root, "certificates") == 0

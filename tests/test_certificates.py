@@ -101,7 +101,7 @@ def new_cohort(root: Path, name: str, rows: list[list[str]], **changes) -> Path:
     return folder
 
 
-ROOT_SAMPLE = Path(__file__).resolve().parent.parent / SAMPLE
+ROOT_SAMPLE = Path(__file__).resolve().parent / "fixtures" / "sample" / SAMPLE  # the frozen sample cohort
 
 
 def course_at(root: Path):
@@ -113,13 +113,13 @@ def course_at(root: Path):
 @pytest.fixture
 def project(tmp_path):
     """The repository's course and sample cohort in a temporary folder."""
-    return copy_course("repo", tmp_path)
+    return copy_course("sample", tmp_path)
 
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     """The sample cohort built once (180 synthetic trainees), for tests that only read output."""
-    root = copy_course("repo", tmp_path_factory.mktemp("sample"))
+    root = copy_course("sample", tmp_path_factory.mktemp("sample"))
     assert build(root, "certificates") == 0
     return root
 
@@ -465,7 +465,7 @@ ALLOWED = {"missing-name", "bad-name", "unknown-prefix", "name-unprintable", "na
 
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory):
-    root = copy_course("repo", tmp_path_factory.mktemp("property"))
+    root = copy_course("sample", tmp_path_factory.mktemp("property"))
     return root, course_at(root)
 
 

@@ -220,7 +220,7 @@ def test_true_false_only_as_written_in_yaml_1_2(course, typed, ok):
 ])
 def test_cohort_dates_are_text_checked_as_dates(tmp_path, typed, code, words):
     root = tmp_path / "project"
-    shutil.copytree(FIXTURES.parent.parent / "roster" / "sample-2565-bkk", root / "roster" / "c",
+    shutil.copytree(FIXTURES / "sample" / "roster" / "sample-2565-bkk", root / "roster" / "c",
                     ignore=shutil.ignore_patterns(".secret*"))
     path = root / "roster" / "c" / "cohort.yml"
     text = path.read_text(encoding="utf-8")

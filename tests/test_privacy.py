@@ -69,13 +69,13 @@ def published(root: Path) -> dict[str, list[str]]:
 def built(tmp_path_factory):
     """The real course and the sample cohort (plus MARKER), built as `make` does, offline zip too;
     and the same course built without any roster, to know which words the site has anyway."""
-    root = copy_course("repo", tmp_path_factory.mktemp("privacy"))
+    root = copy_course("sample", tmp_path_factory.mktemp("privacy"))
     roster = root / "roster" / COHORT / "trainees.csv"
     with open(roster, "a", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerow(MARKER.values())
     assert build(root, "build") == 0
     assert build(root, "site", "--offline") == 0
-    bare = copy_course("repo", tmp_path_factory.mktemp("bare"))
+    bare = copy_course("sample", tmp_path_factory.mktemp("bare"))
     for folder in (bare / "roster").glob("*"):
         for path in folder.iterdir():
             path.unlink()
