@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, SAMPLE, build, copy_course
+from conftest import SAMPLE, build, copy_course
 
 from coursebuild.checks.learning_time import (
     check_claimed_durations,
