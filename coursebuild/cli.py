@@ -149,7 +149,8 @@ def _engine_option(parser: argparse.ArgumentParser) -> None:
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python build.py",
-        description="Build the อสด. course: check the content, then make the site, handouts and certificates.",
+        description="Build the course in this folder: check the content, then make the site, handouts and "
+                    "certificates. `init` turns a fresh clone into a new course.",
     )
     parser.add_argument("--root", default=".", help="project folder holding course/ and quizzes/ (default: .)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

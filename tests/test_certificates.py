@@ -220,7 +220,7 @@ def test_long_name_shrinks_to_fit_one_line_inside_the_name_box(sample):
 
 
 def test_public_hash_file_holds_hashes_only(sample):
-    data = json.loads((sample / "dist" / "verify" / "sample-2565-bkk.json").read_text(encoding="utf-8"))
+    data = json.loads((sample / "published" / "verify" / "sample-2565-bkk.json").read_text(encoding="utf-8"))
     rows = summary(sample)
     assert len(data["valid"]) == 177 and data["revoked"] == []
     assert all(re.fullmatch(r"[0-9a-f]{32}", h) for h in data["valid"])
@@ -290,7 +290,7 @@ def test_revoked_number_gets_no_pdf_and_a_revocation_hash(project):
     rows = summary(project, "revoke")
     assert rows[0]["eligible"] == "no" and "ถูกเพิกถอน" in rows[0]["reason"]
     assert not single(project, number, "revoke").exists()
-    data = json.loads((project / "dist" / "verify" / "revoke.json").read_text(encoding="utf-8"))
+    data = json.loads((project / "published" / "verify" / "revoke.json").read_text(encoding="utf-8"))
     assert data["revoked"] == [revocation_hash(number)] and len(data["valid"]) == 1
     assert any("without a certificate" in line for line in lines)
 

@@ -18,6 +18,7 @@ from coursebuild.certificates.assembly import (
 )
 from coursebuild.certificates.badges import publish_badges, write_holder_badges
 from coursebuild.certificates.cells import spreadsheet_row
+from coursebuild.certificates.cohort_config import course_number_pattern
 from coursebuild.certificates.fit import check_fixed_lines, check_printable
 from coursebuild.certificates.html import (
     background_html,
@@ -52,6 +53,7 @@ from coursebuild.certificates.registry import (
 )
 from coursebuild.certificates.roster import ROSTER_DIR, Cohort, load_cohort
 from coursebuild.certificates.verify import (
+    PUBLIC_DIR,
     verify_url,
     write_public_data,
 )
@@ -168,8 +170,8 @@ def report_lines(plan: CohortPlan, out: Path, root: Path) -> list[str]:
     if plan.orphans:
         lines.append(f"{cohort.path}: {plan.orphans} earlier certificate(s) belong to no trainee in the roster now; "
                      "they verify as ไม่พบ (list them in revoked.txt to show ถูกเพิกถอน)")
-    lines.append(f"{cohort.path}: verification hashes (no names) → dist/verify/{cohort.id}.json; "
-                 "publish with `python build.py site`")
+    lines.append(f"{cohort.path}: verification hashes (no names) → {PUBLIC_DIR.as_posix()}/{cohort.id}.json; "
+                 "publish with `python build.py site`, or commit it (roster/README.md, \"Publishing\")")
     return lines
 
 
@@ -225,7 +227,9 @@ def _build_locked(course, folders: list[Path], problems: list[Problem], skip_inv
                   workers: Optional[int]) -> list[str]:
     root = course.root
     course_minutes = sum(m.meta.duration for m in course.modules)
-    loaded = [load_cohort(f, root, course.config.id, course.config.thai_numerals, course_minutes) for f in folders]
+    pattern = course_number_pattern(course)
+    loaded = [load_cohort(f, root, course.config.id, course.config.thai_numerals, course_minutes, pattern)
+              for f in folders]
     row_problems: list[Problem] = []
     cohorts: list[Cohort] = []
     for item in loaded:

@@ -20,17 +20,21 @@ from coursebuild.certificates.cohort_config import (
     COHORT_FILE,
     CohortConfig,
     check_cohort_config,
+    default_number_pattern,
     load_cohort_config,
 )
 from coursebuild.certificates.registry import (
+    PATTERN_FILE,
     REGISTRY_FILE,
     REVOKED_FILE,
     RegistryEntry,
     Revocation,
+    load_issued_pattern,
     load_registry,
     load_revocations,
     load_secret,
 )
+from coursebuild.source.yamlsource import Located
 from coursebuild.certificates.trainees import Trainee, load_trainees
 from coursebuild.problems import Problem, relpath
 
@@ -52,6 +56,8 @@ class Cohort:
     start: dt.date
     end: dt.date
     issued: dt.date
+    number_pattern: str = ""  # cohort.yml's, else the course's default (cohort_config.default_number_pattern)
+    issued_pattern: Optional[str] = None  # what numbers-pattern.txt says the issued numbers use
 
     def image(self, relative: str) -> Path:
         return (self.folder / relative).resolve()
@@ -67,9 +73,10 @@ class LoadedCohort:
 
 
 def load_cohort(folder: Path, root: Path, course_id: str, default_numerals: bool,
-                course_minutes: Optional[int] = None) -> LoadedCohort:
+                course_minutes: Optional[int] = None, default_pattern: Optional[str] = None) -> LoadedCohort:
     """`course_minutes`, the course's modules added up, bounds a trainee's hours when cohort.yml
-    gives no course_hours (see trainees.hours_limit)."""
+    gives no course_hours (see trainees.hours_limit). `default_pattern` is the number pattern when
+    cohort.yml gives none (from the course's short name; else from its id)."""
     folder = folder.resolve()
     rel = relpath(folder, root)
     config_path = folder / COHORT_FILE
@@ -88,6 +95,14 @@ def load_cohort(folder: Path, root: Path, course_id: str, default_numerals: bool
     problems += sub
     secret, sub = load_secret(folder, root)
     problems += sub
+    issued_pattern, sub = load_issued_pattern(folder, root)
+    problems += sub
+    pattern = ""
+    if config is not None:
+        pattern = config.number_pattern or default_pattern or default_number_pattern(course_id)
+        if registry and issued_pattern is not None and issued_pattern != pattern:
+            problems.append(_pattern_changed(tree, config_rel, f"{rel}/{PATTERN_FILE}", issued_pattern, pattern,
+                                             len(registry)))
     if config is None or trainees is None or any(p.is_error for p in problems):
         return LoadedCohort(None, problems, row_problems)
     start = dt.date.fromisoformat(config.start_date)
@@ -95,5 +110,18 @@ def load_cohort(folder: Path, root: Path, course_id: str, default_numerals: bool
     issued = dt.date.fromisoformat(config.issue_date) if config.issue_date else end
     numerals = default_numerals if config.thai_numerals is None else config.thai_numerals
     cohort = Cohort(folder.name, folder, rel, config, trainees, trainee_rel, registry, revocations, secret,
-                    numerals, start, end, issued)
+                    numerals, start, end, issued, pattern, issued_pattern)
     return LoadedCohort(cohort, problems, row_problems)
+
+
+def _pattern_changed(tree: Located, config_rel: str, pattern_rel: str, issued: str, now: str, count: int) -> Problem:
+    """Renaming every issued number silently would make every paper already handed out show ไม่พบ."""
+    item = tree.value.get("number_pattern") if isinstance(tree.value, dict) else None
+    line, column = (item.line, item.column) if item is not None else (1, 1)
+    where = "number_pattern" if item is not None else "the default number pattern (from course.yml's short_name)"
+    return Problem(config_rel, line, column, "number-pattern-changed",
+                   f"{count} number(s) of this cohort were issued as '{issued}' ({pattern_rel}), but {where} "
+                   f"now gives '{now}': every printed certificate would stop verifying",
+                   f"put back number_pattern: \"{issued}\" in cohort.yml; to renumber on purpose (every paper must "
+                   f"be reprinted), write the new pattern into {pattern_rel} (roster/README.md, "
+                   "\"Changing the number pattern\")")

@@ -10,7 +10,8 @@ import shutil
 from pathlib import Path
 
 from coursebuild import urls
-from coursebuild.certificates.verify import FORMAT, VERIFY_DATA_DIR, public_files
+from coursebuild.certificates.cohort_config import course_number_pattern, format_number
+from coursebuild.certificates.verify import CHECK_LENGTH, FORMAT, VERIFY_DATA_DIR, public_files
 from coursebuild.markup import engine_root
 from coursebuild.problems import ContentError, Problem, relpath
 from coursebuild.render.site.docs import TrustedBlocks, front_matter
@@ -35,8 +36,9 @@ def write_verify_docs(course, docs: Path, blocks: TrustedBlocks) -> None:
         shutil.copyfile(path, out / VERIFY_DATA_DIR / path.name)
         cohorts.append({"file": f"{VERIFY_DATA_DIR}/{path.name}", "prefix": prefix})
     theme = engine_root(course.root) / "theme" / "certificate"
+    example = format_number(course_number_pattern(course), 2565, "ABC1", 1, "X" * CHECK_LENGTH)
     html = template_env(course.root, "certificate").get_template("verify.html").render(
-        cohorts=json.dumps(cohorts, ensure_ascii=False), course_title=course.config.title)
+        cohorts=json.dumps(cohorts, ensure_ascii=False), course_title=course.config.title, example_number=example)
     page = front_matter("ตรวจสอบวุฒิบัตร", search={"exclude": True}) + "# ตรวจสอบวุฒิบัตร\n\n" + blocks.add(html)
     (out / "index.md").write_text(page, encoding="utf-8")
     for name in ("verify.js", "verify.css"):
