@@ -12,6 +12,7 @@ from typing import Optional
 from coursebuild.problems import Problem
 from coursebuild.source.limits import MAX_YAML_BYTES
 from coursebuild.source.model import Organiser, convert, spec
+from coursebuild.source.prefixes import PrefixEntry, Wording
 from coursebuild.source.yamlsource import Located, load_yaml
 from coursebuild.thai import buddhist_year
 
@@ -60,6 +61,10 @@ class CohortConfig:
         "รูปแบบเลขที่วุฒิบัตร", "ใช้ {year} {cohort} {serial} และต้องมี {check} (รหัสตรวจสอบ) "
         "ไม่ใส่ = ชื่อย่อหลักสูตร-{year}-{cohort}-{serial:04d}-{check} ห้ามเปลี่ยนหลังออกเลขที่แล้ว"))
     thai_numerals: Optional[bool] = field(default=None, metadata=spec("ใช้เลขไทย", "ไม่ใส่ = ตาม course.yml"))
+    prefixes: list[PrefixEntry] = field(default_factory=list, metadata=spec(
+        "คำนำหน้าชื่อเพิ่มเติมของรุ่น", "เพิ่มจากรายการของหลักสูตร รูปแบบเดียวกับ theme/certificate/prefixes.yml"))
+    wordings: list[Wording] = field(default_factory=list, metadata=spec(
+        "ถ้อยคำบนวุฒิบัตรเพิ่มเติมของรุ่น", "รูปแบบเดียวกับ wordings: ใน theme/certificate/prefixes.yml"))
 
 
 def load_cohort_config(path: Path, rel: str) -> tuple[Optional[CohortConfig], Optional[Located], list[Problem]]:

@@ -124,11 +124,10 @@ def _jobs(course, cohort: Cohort, issued: list[Outcome], pages: list[dict], out:
     base_url = cohort.folder.as_uri() + "/"
     allowed = readable_files(root, cohort)
     css = certificate_css(root)
-    background = background_html(course, cohort)
+    backgrounds = {w: background_html(course, cohort, w) for w in {o.trainee.wording for o in issued}}
     source = relpath(theme_dir(root) / "certificate.html", root)
-    for start in range(0, len(issued), CHUNK):
-        chunk = issued[start:start + CHUNK]
-        yield Job(css, base_url, names_html(root, chunk), background,
+    for chunk in _chunks_by_wording(issued):
+        yield Job(css, base_url, names_html(root, chunk), backgrounds[chunk[0].trainee.wording],
                    urls=tuple(verify_url(course.config.site_url, o.number) for o in chunk),
                    singles=tuple((str(out / SINGLES_DIR / f"{safe_file_name(o.number)}.pdf"), f"วุฒิบัตร {o.number}")
                                  for o in chunk),
@@ -140,6 +139,18 @@ def _jobs(course, cohort: Cohort, issued: list[Outcome], pages: list[dict], out:
         yield Job(sheet_css, base_url, sign_in_html(course, cohort, chunk, len(pages)),
                    overlays=tuple(sign_in_grid(p["first"], len(p["rows"])) for p in chunk), source=source,
                    allowed=allowed)
+
+
+def _chunks_by_wording(issued: list[Outcome]) -> Iterator[list[Outcome]]:
+    """Roster order, cut where the wording changes (one background per chunk) and every CHUNK."""
+    run: list[Outcome] = []
+    for outcome in issued:
+        if run and (len(run) == CHUNK or outcome.trainee.wording != run[0].trainee.wording):
+            yield run
+            run = []
+        run.append(outcome)
+    if run:
+        yield run
 
 
 def write_summary(plan: CohortPlan, out: Path) -> None:
@@ -228,8 +239,8 @@ def _build_locked(course, folders: list[Path], problems: list[Problem], skip_inv
     root = course.root
     course_minutes = sum(m.meta.duration for m in course.modules)
     pattern = course_number_pattern(course)
-    loaded = [load_cohort(f, root, course.config.id, course.config.thai_numerals, course_minutes, pattern)
-              for f in folders]
+    loaded = [load_cohort(f, root, course.config.id, course.config.thai_numerals, course_minutes, pattern,
+                          course.prefixes) for f in folders]
     row_problems: list[Problem] = []
     cohorts: list[Cohort] = []
     for item in loaded:

@@ -34,6 +34,7 @@ from coursebuild.certificates.registry import (
     load_revocations,
     load_secret,
 )
+from coursebuild.source.prefixes import Prefixes, PrefixesFile, Wording, check_wordings, load_prefixes
 from coursebuild.source.yamlsource import Located
 from coursebuild.certificates.trainees import Trainee, load_trainees
 from coursebuild.problems import Problem, relpath
@@ -58,6 +59,10 @@ class Cohort:
     issued: dt.date
     number_pattern: str = ""  # cohort.yml's, else the course's default (cohort_config.default_number_pattern)
     issued_pattern: Optional[str] = None  # what numbers-pattern.txt says the issued numbers use
+    prefixes: Optional[Prefixes] = None  # the course's name prefixes and wordings, with the cohort's own
+
+    def wording(self, name: str) -> Wording:
+        return self.prefixes.wordings[name]
 
     def image(self, relative: str) -> Path:
         return (self.folder / relative).resolve()
@@ -73,10 +78,12 @@ class LoadedCohort:
 
 
 def load_cohort(folder: Path, root: Path, course_id: str, default_numerals: bool,
-                course_minutes: Optional[int] = None, default_pattern: Optional[str] = None) -> LoadedCohort:
+                course_minutes: Optional[int] = None, default_pattern: Optional[str] = None,
+                prefixes: Optional[Prefixes] = None) -> LoadedCohort:
     """`course_minutes`, the course's modules added up, bounds a trainee's hours when cohort.yml
     gives no course_hours (see trainees.hours_limit). `default_pattern` is the number pattern when
-    cohort.yml gives none (from the course's short name; else from its id)."""
+    cohort.yml gives none (from the course's short name; else from its id). `prefixes`: the course's
+    (course.prefixes); None = theme/certificate/prefixes.yml and course/prefixes.yml, read here."""
     folder = folder.resolve()
     rel = relpath(folder, root)
     config_path = folder / COHORT_FILE
@@ -87,7 +94,14 @@ def load_cohort(folder: Path, root: Path, course_id: str, default_numerals: bool
     config, tree, problems = load_cohort_config(config_path, config_rel)
     if config is not None:
         problems += check_cohort_config(config, tree, folder, config_rel, course_id)
-    trainees, trainee_rel, row_problems, file_problems = load_trainees(folder, root, config, course_minutes)
+    if prefixes is None:
+        prefixes, sub = load_prefixes(root)
+        problems += sub
+    if config is not None and (config.prefixes or config.wordings):
+        extra = PrefixesFile(config.prefixes, config.wordings)
+        problems += check_wordings(extra, set(prefixes.wordings) | {w.name for w in config.wordings}, config_rel, tree)
+        prefixes = prefixes.extended(extra)
+    trainees, trainee_rel, row_problems, file_problems = load_trainees(folder, root, config, course_minutes, prefixes)
     problems += file_problems
     registry, sub = load_registry(folder / REGISTRY_FILE, root)
     problems += sub
@@ -110,7 +124,7 @@ def load_cohort(folder: Path, root: Path, course_id: str, default_numerals: bool
     issued = dt.date.fromisoformat(config.issue_date) if config.issue_date else end
     numerals = default_numerals if config.thai_numerals is None else config.thai_numerals
     cohort = Cohort(folder.name, folder, rel, config, trainees, trainee_rel, registry, revocations, secret,
-                    numerals, start, end, issued, pattern, issued_pattern)
+                    numerals, start, end, issued, pattern, issued_pattern, prefixes)
     return LoadedCohort(cohort, problems, row_problems)
 
 

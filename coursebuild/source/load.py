@@ -18,6 +18,7 @@ from coursebuild.source.model import (
     PageMeta,
     convert,
 )
+from coursebuild.source.prefixes import Prefixes, load_prefixes
 from coursebuild.source.quizzes import Quiz, load_quizzes
 from coursebuild.source.terms import Terms, load_terms
 from coursebuild.source.yamlsource import Located, load_yaml
@@ -66,6 +67,7 @@ class Course:
     content_files: list[Path] = field(default_factory=list)  # every source file, for text checks
     terms: Terms | None = None  # course/terms.yml, when the course has one
     claims: Claims | None = None  # course/claims.yml, when the course has one
+    prefixes: Prefixes | None = None  # name prefixes for rosters: theme's defaults + course/prefixes.yml
 
     @property
     def course_dir(self) -> Path:
@@ -230,9 +232,11 @@ def load_course(root: Path) -> tuple[Course | None, list[Problem]]:
     problems += sub
     claims, sub = load_claims(root)
     problems += sub
+    prefixes, sub = load_prefixes(root)
+    problems += sub
     if home is None:
         return None, problems
-    return Course(root, config, home, modules, quizzes, pages, content_files, terms, claims), problems
+    return Course(root, config, home, modules, quizzes, pages, content_files, terms, claims, prefixes), problems
 
 
 def _listed(tree: Located | None, key: str) -> list[str] | None:
@@ -263,6 +267,7 @@ def _problems_without_config(root: Path, tree: Located | None) -> list[Problem]:
     problems += load_quizzes(root, CourseConfig.__dataclass_fields__["pass_mark"].default, set(module_ids))[2]
     problems += load_terms(root)[1]
     problems += load_claims(root)[1]
+    problems += load_prefixes(root)[1]
     return problems
 
 

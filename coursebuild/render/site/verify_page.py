@@ -38,7 +38,10 @@ def write_verify_docs(course, docs: Path, blocks: TrustedBlocks) -> None:
     theme = engine_root(course.root) / "theme" / "certificate"
     example = format_number(course_number_pattern(course), 2565, "ABC1", 1, "X" * CHECK_LENGTH)
     html = template_env(course.root, "certificate").get_template("verify.html").render(
-        cohorts=json.dumps(cohorts, ensure_ascii=False), course_title=course.config.title, example_number=example)
+        cohorts=json.dumps(cohorts, ensure_ascii=False), course_title=course.config.title, example_number=example,
+        # Only the course's list: a cohort's own additions live in its private cohort.yml; a holder
+        # with such a title types the name without it (the page says a prefix is optional).
+        prefixes=json.dumps(course.prefixes.all_spellings() if course.prefixes else [], ensure_ascii=False))
     page = front_matter("ตรวจสอบวุฒิบัตร", search={"exclude": True}) + "# ตรวจสอบวุฒิบัตร\n\n" + blocks.add(html)
     (out / "index.md").write_text(page, encoding="utf-8")
     for name in ("verify.js", "verify.css"):
