@@ -226,7 +226,8 @@ class Claim:
 
 @dataclass(frozen=True)
 class ClaimsFile:
-    claims: list[Claim] = field(metadata=spec("ข้อกล่าวอ้าง", "หนึ่งรายการต่อหนึ่งข้อเท็จจริง", min_items=1))
+    # May be empty: a new course (`build.py init`) starts with no claims and adds one per fact it writes.
+    claims: list[Claim] = field(metadata=spec("ข้อกล่าวอ้าง", "หนึ่งรายการต่อหนึ่งข้อเท็จจริง"))
 
 
 # --- conversion: Located YAML -> dataclass, collecting problems --------------------------------
