@@ -31,7 +31,6 @@ from markupsafe import Markup
 from coursebuild.certificates.badges import PUBLIC_DIR as BADGES_DIR
 from coursebuild.certificates.verify import PUBLIC_DIR as VERIFY_DIR
 from coursebuild.editor.scaffold import module_text, quiz_text
-from coursebuild.markup import markdown_text
 from coursebuild.problems import Problem
 from coursebuild.source.load import COURSE_DIR, MODULE_DIR, QUIZ_DIR
 from coursebuild.source.model import SHORT_NAME_PATTERN, SLUG_PATTERN
@@ -180,7 +179,7 @@ def plan_init(root: Path, course_id: str, title: str, organiser: str, short_name
     course = root / COURSE_DIR
     plan.write[course / "course.yml"] = env.get_template("course.yml").render(
         {k: Markup(v) for k, v in values.items()})
-    markdown = {"title": Markup(markdown_text(title)), "organiser": Markup(markdown_text(organiser))}
+    markdown = {"title": Markup(_inline(title)), "organiser": Markup(_inline(organiser))}
     for name in PAGES:
         plan.write[course / name] = env.get_template(name).render(markdown)
     for name in LISTS:
@@ -188,6 +187,13 @@ def plan_init(root: Path, course_id: str, title: str, organiser: str, short_name
     plan.write[course / MODULE_DIR / f"{FIRST_MODULE}.md"] = module_text(FIRST_MODULE, FIRST_MODULE_TITLE)
     plan.write[root / QUIZ_DIR / f"{FIRST_MODULE}.yml"] = quiz_text(FIRST_MODULE, FIRST_MODULE_TITLE)
     return plan
+
+
+def _inline(text: str) -> str:
+    """Text inside a line of Markdown, shown as typed: only what starts markup there is escaped
+    (a dot, as in อสม., stays a dot for the editor who edits the page next)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_\[\]{}])", r"\\\1", text)
 
 
 def _yaml(text: str) -> str:
