@@ -378,7 +378,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(project):
     earlier = (project / "dist" / "certificates" / "sample-2565-bkk" / "summary.csv").read_bytes()
     folder = new_cohort(project, "bad", [
         row(1, "นาย", "", "ศรีสุข"),  # missing first name
-        row(2, "ดร.", "ขวัญใจ", "บุญมา"),  # not a prefix
+        row(2, "คุณ", "ขวัญใจ", "บุญมา"),  # not a prefix (ดร. is one)
         row(3, "นาง", "ชุติมา", "ดวงดี", score="เก้าสิบ"),  # not a number
         row(4, "นาง", "ชุติมา", "ดวงดี"),
         row(5, "นาง", "ชุติมา", "ดวงดี"),  # the same trainee again
