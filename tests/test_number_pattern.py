@@ -12,14 +12,10 @@ import yaml
 from conftest import build, copy_course
 from test_certificates import new_cohort, row
 
-from coursebuild.certificates.cohort_config import (
-    course_number_pattern,
-    default_number_pattern,
-    number_mark,
-)
+from coursebuild.certificates.cohort_config import default_number_pattern, number_mark
 from coursebuild.certificates.plan import plan_cohort, save_cohort_state
 from coursebuild.certificates.registry import PATTERN_FILE
-from coursebuild.certificates.roster import load_cohort
+from coursebuild.certificates.roster import load_course_cohort
 from coursebuild.checks import load_checked_course
 
 ROWS = [row(1, "นาย", "สมชาย", "ใจดี", hours="2.5"), row(2, "นาง", "สมศรี", "มีสุข", hours="2.5"),
@@ -49,7 +45,7 @@ def _issue(root: Path):
     """Plan the cohort and keep its state, as `certificates` does (without rendering PDFs)."""
     course, problems = load_checked_course(root)
     assert course is not None, problems
-    loaded = load_cohort(root / "roster" / "c1", root, course.config.id, False, 150, course_number_pattern(course))
+    loaded = load_course_cohort(course, root / "roster" / "c1")
     if loaded.cohort is None:
         return None, loaded.problems
     plan, problems = plan_cohort(loaded.cohort)
@@ -123,6 +119,6 @@ def test_a_cohort_issued_before_patterns_were_kept_keeps_the_pattern_it_has(tmp_
 def test_before_any_number_exists_the_pattern_may_change_freely(tmp_path):
     root = _project(tmp_path, number_pattern="ONE-{year}-{serial:04d}-{check}")
     course, _ = load_checked_course(root)
-    loaded = load_cohort(root / "roster" / "c1", root, course.config.id, False, 150, course_number_pattern(course))
+    loaded = load_course_cohort(course, root / "roster" / "c1")
     assert loaded.problems == [] and loaded.cohort.number_pattern == "ONE-{year}-{serial:04d}-{check}"
     assert not (root / "roster" / "c1" / PATTERN_FILE).exists()

@@ -18,7 +18,6 @@ from coursebuild.certificates.assembly import (
 )
 from coursebuild.certificates.badges import publish_badges, write_holder_badges
 from coursebuild.certificates.cells import spreadsheet_row
-from coursebuild.certificates.cohort_config import course_number_pattern
 from coursebuild.certificates.fit import check_fixed_lines, check_printable
 from coursebuild.certificates.html import (
     background_html,
@@ -51,7 +50,7 @@ from coursebuild.certificates.registry import (
     SECRET_FILE,
     secret_env_name,
 )
-from coursebuild.certificates.roster import ROSTER_DIR, Cohort, load_cohort
+from coursebuild.certificates.roster import ROSTER_DIR, Cohort, load_course_cohort
 from coursebuild.certificates.verify import (
     PUBLIC_DIR,
     verify_url,
@@ -237,10 +236,7 @@ def build_certificates(course, cohort_paths: list[Path], skip_invalid: bool = Fa
 def _build_locked(course, folders: list[Path], problems: list[Problem], skip_invalid: bool,
                   workers: Optional[int]) -> list[str]:
     root = course.root
-    course_minutes = sum(m.meta.duration for m in course.modules)
-    pattern = course_number_pattern(course)
-    loaded = [load_cohort(f, root, course.config.id, course.config.thai_numerals, course_minutes, pattern,
-                          course.prefixes) for f in folders]
+    loaded = [load_course_cohort(course, f) for f in folders]
     row_problems: list[Problem] = []
     cohorts: list[Cohort] = []
     for item in loaded:

@@ -77,6 +77,16 @@ class LoadedCohort:
     row_problems: list[Problem]  # bad trainee rows: skippable
 
 
+def load_course_cohort(course, folder: Path) -> LoadedCohort:
+    """A cohort of this course, read with everything the course decides: its id, numerals, hours,
+    default number pattern (from its short name) and name prefixes. What every command that
+    reads a roster should call, so that they all see the same numbers."""
+    from coursebuild.certificates.cohort_config import course_number_pattern
+
+    return load_cohort(folder, course.root, course.config.id, course.config.thai_numerals,
+                       sum(m.meta.duration for m in course.modules), course_number_pattern(course), course.prefixes)
+
+
 def load_cohort(folder: Path, root: Path, course_id: str, default_numerals: bool,
                 course_minutes: Optional[int] = None, default_pattern: Optional[str] = None,
                 prefixes: Optional[Prefixes] = None) -> LoadedCohort:
