@@ -101,7 +101,7 @@ def plan_cohort(cohort: Cohort) -> tuple[CohortPlan, list[Problem]]:
         cohort=cohort.id, prefix=number_prefix(cohort.number_pattern, cohort.config, cohort.start),
         title=cohort.config.title, issued=thai.thai_date(cohort.issued, era=True),
         valid=[certificate_hash(o.number, o.trainee.name_key) for o in outcomes if o.status == "issued"],
-        revoked=[revocation_hash(n) for n in revoked])
+        revoked=[revocation_hash(n) for n in revoked], course=cohort.config.course)
     return CohortPlan(cohort, outcomes, secret, not cohort.secret, new_entries, orphans, public), problems
 
 

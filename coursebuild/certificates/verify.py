@@ -76,10 +76,13 @@ class PublicCohort:
     issued: str
     valid: list[str]
     revoked: list[str]
+    course: str = ""  # the course id: the site publishes only its own course's cohorts
 
     def to_json(self) -> str:
         data = {"format": FORMAT, "cohort": self.cohort, "prefix": self.prefix, "title": self.title,
                 "issued": self.issued, "valid": sorted(self.valid), "revoked": sorted(self.revoked)}
+        if self.course:
+            data["course"] = self.course
         return json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
 
 

@@ -79,7 +79,8 @@ def init_course(root: Path, course_id: str, title: str, organiser: str, short_na
         path.write_text(text, encoding="utf-8")
     lines = [f"removed {_rel(p, root)}" for p in plan.remove]
     lines += [f"created {_rel(p, root)}" for p in plan.write]
-    lines += [f"kept {name}: a cohort of the old course; move it out of roster/ before `make`" for name in plan.kept]
+    lines += [f"kept roster/{name}: a cohort of the old course; move it out of roster/ before `make`"
+              for name in plan.kept]
     lines.append(f"next: set site_url in {COURSE_DIR}/course.yml, write the lesson, then run: make")
     return lines, []
 

@@ -1,7 +1,7 @@
 """The public verify page: the page itself, its script, and every cohort's hash file.
 
-The hash files come from `build.py certificates` (dist/verify/); they hold no personal data
-(see coursebuild/certificates/verify.py for how they are made).
+The hash files come from `build.py certificates` (published/verify/, committed for real cohorts);
+they hold no personal data (see coursebuild/certificates/verify.py for how they are made).
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from coursebuild import urls
 from coursebuild.certificates.cohort_config import course_number_pattern, format_number
+from coursebuild.certificates.badges import PUBLIC_DIR as BADGES_DIR
 from coursebuild.certificates.verify import CHECK_LENGTH, FORMAT, VERIFY_DATA_DIR, public_files
 from coursebuild.markup import engine_root
 from coursebuild.problems import ContentError, Problem, relpath
@@ -33,6 +34,14 @@ def write_verify_docs(course, docs: Path, blocks: TrustedBlocks) -> None:
             raise ContentError([Problem(relpath(path, course.root), 0, 0, "verify-data",
                                         "this verification file is damaged or from another version",
                                         "run `python build.py certificates` again to rewrite it")])
+        if data.get("course", course.config.id) != course.config.id:
+            # Left behind by another course (the sample cohort's, after its folder was deleted by
+            # hand): publishing it would make this site vouch for that course's certificates.
+            raise ContentError([Problem(relpath(path, course.root), 0, 0, "verify-other-course",
+                                        f"this verification file is of cohort '{data.get('cohort')}' of course "
+                                        f"'{data['course']}', not of this course ('{course.config.id}')",
+                                        f"delete it, and {BADGES_DIR.as_posix()}/{path.stem}/ if there is one "
+                                        "(`python build.py init` removes the sample cohort's)")])
         shutil.copyfile(path, out / VERIFY_DATA_DIR / path.name)
         cohorts.append({"file": f"{VERIFY_DATA_DIR}/{path.name}", "prefix": prefix})
     theme = engine_root(course.root) / "theme" / "certificate"
