@@ -36,8 +36,8 @@ from conftest import (  # noqa: E402
 
 from coursebuild.checks import load_checked_course  # noqa: E402
 from coursebuild.cli import main  # noqa: E402
-from coursebuild.render.site.pages import site_extra, site_nav, write_docs  # noqa: E402
 from coursebuild.render.site.engines import run_engine, write_heading_ids  # noqa: E402
+from coursebuild.render.site.pages import site_extra, site_nav, write_docs  # noqa: E402
 
 BUDGET_KB = 120
 

@@ -1,1 +1,1 @@
-"""Build the อสด. course: load → check → render (site, print, certificates) → write."""
+"""A course generator: load → check → render (site, print, certificates) → write."""

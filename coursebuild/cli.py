@@ -131,6 +131,18 @@ def cmd_new_module(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from coursebuild.editor.init import init_course
+
+    lines, problems = init_course(_root(args), args.id, args.title, args.organiser, args.short_name or "",
+                                  force=args.force)
+    if problems:
+        raise ContentError(problems)
+    for line in lines:
+        print(line)
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from coursebuild.editor.schema import check_schemas, write_schemas
 
@@ -156,7 +168,8 @@ def _engine_option(parser: argparse.ArgumentParser) -> None:
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python build.py",
-        description="Build the อสด. course: check the content, then make the site, handouts and certificates.",
+        description="Build the course in this folder: check the content, then make the site, handouts and "
+                    "certificates. `init` turns a fresh clone into a new course.",
     )
     parser.add_argument("--root", default=".", help="project folder holding course/ and quizzes/ (default: .)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -210,6 +223,20 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("slug", help="module id: lower-case English letters, digits and '-', e.g. online-shopping")
     p.add_argument("--title", required=True, help='Thai title of the module, e.g. "ซื้อของออนไลน์อย่างปลอดภัย"')
     p.set_defaults(func=cmd_new_module)
+
+    p = sub.add_parser("init", help="turn this clone into a new, empty course (removes the sample course)",
+                       description="Replace the sample course with a new one: a skeleton course.yml, home, glossary "
+                                   "and trainers' pages, terms.yml, an empty claims.yml and one module with its quiz; "
+                                   "remove the sample cohort and old outputs (site/, dist/). The theme and the tool "
+                                   "stay. Refuses to replace anything but the shipped sample course unless --force.")
+    p.add_argument("--id", required=True, help="course id: lower-case English letters, digits and '-', e.g. health-osm")
+    p.add_argument("--title", required=True, help='Thai title, e.g. "การใช้ดิจิทัลเพื่อสุขภาพสำหรับ อสม."')
+    p.add_argument("--organiser", required=True, help='the organising agency, e.g. "สำนักงานสาธารณสุขจังหวัดขอนแก่น"')
+    p.add_argument("--short-name", help="up to 12 characters under the app icon and at the start of certificate "
+                                        "numbers (default: the title's brackets, else the id)")
+    p.add_argument("--force", action="store_true",
+                   help="replace content that is not the sample course (real cohorts in roster/ are still kept)")
+    p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("schema", help="write the JSON Schemas in schemas/ from the content model",
                        description="Regenerate schemas/*.schema.json, which editors' tools use to complete and "

@@ -54,7 +54,7 @@ def summary(root: Path) -> list[dict]:
 def served(tmp_path_factory):
     """The sample cohort (180 trainees, 3 not eligible) with its first certificate revoked, built
     for, and served from, a local address."""
-    root = copy_course("repo", tmp_path_factory.mktemp("badges"))
+    root = copy_course("sample", tmp_path_factory.mktemp("badges"))
     server = StaticServer(root / "site")
     set_site_url(root, server.url)
     assert build(root, "certificates") == 0
@@ -261,9 +261,10 @@ def test_no_roster_value_in_any_public_badge_file(served):
     common = {v for v in values if v in config}
     assert all(" " not in v and not v.startswith(("บ้าน", "อสด")) for v in common), common
     values -= common
-    files = [p for folder in (root / "site" / "badges", root / "dist" / "badges") for p in folder.rglob("*")
+    files = [p for folder in (root / "site" / "badges", root / "published" / "badges") for p in folder.rglob("*")
              if p.is_file()]
-    assert len(files) == 2 * (3 + 177)  # issuer, image, class and 176 + 1 assertions, in dist/ and site/
+    # site/: issuer, image, class and 176 + 1 assertions; published/ (committed): the cohort's class and assertions
+    assert len(files) == (3 + 177) + (1 + 177)
     for path in files:
         text = path.read_bytes().decode("utf-8", errors="replace")
         found = sorted(v for v in values if v in text)
@@ -280,19 +281,19 @@ def test_assertion_names_are_unguessable_yet_stable(served, tmp_path):
     expected = hmac.new(bytes.fromhex(secret(root)), f"osd-badge-assertion-v1\n{COHORT}\n{number}".encode(),
                         hashlib.sha256).hexdigest()[:32]
     assert name == expected
-    before = {p.name: p.read_bytes() for p in (root / "dist" / "badges" / COHORT).iterdir()}
+    before = {p.name: p.read_bytes() for p in (root / "published" / "badges" / COHORT).iterdir()}
     assert build(root, "certificates") == 0  # the same roster, secret and registry again
-    assert {p.name: p.read_bytes() for p in (root / "dist" / "badges" / COHORT).iterdir()} == before
+    assert {p.name: p.read_bytes() for p in (root / "published" / "badges" / COHORT).iterdir()} == before
 
 
 def test_no_contact_email_means_no_badges_and_says_why(tmp_path, capsys):
-    root = copy_course("repo", tmp_path)
+    root = copy_course("sample", tmp_path)
     path = root / "course" / "course.yml"
     path.write_text(re.sub(r"(?m)^contact_email: .*\n", "", path.read_text(encoding="utf-8")), encoding="utf-8")
     assert build(root, "certificates") == 0
     out = capsys.readouterr().out
     assert "no Open Badges: course/course.yml has no contact_email" in out
-    assert not (root / "dist" / "badges").exists()
+    assert not (root / "published" / "badges").exists()
     assert not (root / "dist" / "certificates" / COHORT / badges.HOLDER_DIR).exists()
 
 

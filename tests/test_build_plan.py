@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, ROOT, build
+from conftest import FIXTURES, ROOT, SAMPLE, build
 
 from coursebuild.checks import load_checked_course
 
@@ -35,7 +35,7 @@ def project(tmp_path) -> Path:
     """The minimal course with one small cohort like the sample (its logos, signatures, rules)."""
     root = tmp_path / "project"
     shutil.copytree(FIXTURES / "minimal", root, ignore=shutil.ignore_patterns("site", "dist"))
-    sample = ROOT / "roster" / "sample-2565-bkk"
+    sample = SAMPLE / "roster" / "sample-2565-bkk"
     folder = root / "roster" / COHORT
     folder.mkdir(parents=True)
     for path in sample.glob("*.svg"):
@@ -69,7 +69,7 @@ def _break_row(root: Path) -> tuple[int, int]:
 def test_a_bad_roster_row_stops_build_before_any_output_is_written_or_replaced(project, capsys):
     for name, text in (("site/index.html", "old site"), ("site/handouts/old.pdf", "%PDF old"),
                        (f"dist/certificates/{COHORT}/summary.csv", "old summary"),
-                       (f"dist/verify/{COHORT}.json", "{}"), ("dist/trainer/old.pdf", "%PDF old")):
+                       (f"published/verify/{COHORT}.json", "{}"), ("dist/trainer/old.pdf", "%PDF old")):
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).write_text(text, encoding="utf-8")
     line, column = _break_row(project)
@@ -124,13 +124,13 @@ def test_build_hands_the_manifest_and_verify_hashes_to_the_site_in_memory(projec
     def refuse(*args, **kwargs):
         raise AssertionError("build read back what an earlier step wrote")
 
-    # The handout manifest in site/ is never read back, and the hash files in dist/verify/ are
+    # The handout manifest in site/ is never read back, and the hash files in published/verify/ are
     # hidden: the site can only have this cohort's hashes from memory.
     monkeypatch.setattr("coursebuild.render.site.build.read_handout_manifest", refuse)
     monkeypatch.setattr("coursebuild.render.site.verify_page.public_files", lambda root: [])
     assert build(project, "build") == 0
     published = project / "site" / "verify" / "data" / f"{COHORT}.json"
-    assert published.read_bytes() == (project / "dist" / "verify" / f"{COHORT}.json").read_bytes()
+    assert published.read_bytes() == (project / "published" / "verify" / f"{COHORT}.json").read_bytes()
     assert len(json.loads(published.read_text(encoding="utf-8"))["valid"]) == 3
     downloads = (project / "site" / "downloads" / "index.html").read_text(encoding="utf-8")
     manifest = json.loads((project / "site" / "handouts" / "manifest.json").read_text(encoding="utf-8"))

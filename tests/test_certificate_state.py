@@ -19,7 +19,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import ROOT, build, copy_course
+from conftest import ROOT, SAMPLE, build, copy_course
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_certificates import course_at, new_cohort, row, summary, write_roster
@@ -35,11 +35,11 @@ from coursebuild.certificates.registry import (
 from coursebuild.certificates.roster import load_cohort
 from coursebuild.write import clear_stale_staging
 
-SAMPLE = ROOT / "roster" / "sample-2565-bkk"
+SAMPLE_COHORT = SAMPLE / "roster" / "sample-2565-bkk"
 
 
 def _generator():
-    spec = importlib.util.spec_from_file_location("make_sample", SAMPLE / "make_sample.py")
+    spec = importlib.util.spec_from_file_location("make_sample", SAMPLE_COHORT / "make_sample.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -120,7 +120,7 @@ def staging(root: Path, name: str) -> list[Path]:
 
 @pytest.fixture
 def project(tmp_path):
-    return copy_course("repo", tmp_path)
+    return copy_course("sample", tmp_path)
 
 
 # --- two runs at once -------------------------------------------------------------------------------

@@ -101,7 +101,7 @@ def new_cohort(root: Path, name: str, rows: list[list[str]], **changes) -> Path:
     return folder
 
 
-ROOT_SAMPLE = Path(__file__).resolve().parent.parent / SAMPLE
+ROOT_SAMPLE = Path(__file__).resolve().parent / "fixtures" / "sample" / SAMPLE  # the frozen sample cohort
 
 
 def course_at(root: Path):
@@ -113,13 +113,13 @@ def course_at(root: Path):
 @pytest.fixture
 def project(tmp_path):
     """The repository's course and sample cohort in a temporary folder."""
-    return copy_course("repo", tmp_path)
+    return copy_course("sample", tmp_path)
 
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     """The sample cohort built once (180 synthetic trainees), for tests that only read output."""
-    root = copy_course("repo", tmp_path_factory.mktemp("sample"))
+    root = copy_course("sample", tmp_path_factory.mktemp("sample"))
     assert build(root, "certificates") == 0
     return root
 
@@ -220,7 +220,7 @@ def test_long_name_shrinks_to_fit_one_line_inside_the_name_box(sample):
 
 
 def test_public_hash_file_holds_hashes_only(sample):
-    data = json.loads((sample / "dist" / "verify" / "sample-2565-bkk.json").read_text(encoding="utf-8"))
+    data = json.loads((sample / "published" / "verify" / "sample-2565-bkk.json").read_text(encoding="utf-8"))
     rows = summary(sample)
     assert len(data["valid"]) == 177 and data["revoked"] == []
     assert all(re.fullmatch(r"[0-9a-f]{32}", h) for h in data["valid"])
@@ -290,7 +290,7 @@ def test_revoked_number_gets_no_pdf_and_a_revocation_hash(project):
     rows = summary(project, "revoke")
     assert rows[0]["eligible"] == "no" and "ถูกเพิกถอน" in rows[0]["reason"]
     assert not single(project, number, "revoke").exists()
-    data = json.loads((project / "dist" / "verify" / "revoke.json").read_text(encoding="utf-8"))
+    data = json.loads((project / "published" / "verify" / "revoke.json").read_text(encoding="utf-8"))
     assert data["revoked"] == [revocation_hash(number)] and len(data["valid"]) == 1
     assert any("without a certificate" in line for line in lines)
 
@@ -378,7 +378,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(project):
     earlier = (project / "dist" / "certificates" / "sample-2565-bkk" / "summary.csv").read_bytes()
     folder = new_cohort(project, "bad", [
         row(1, "นาย", "", "ศรีสุข"),  # missing first name
-        row(2, "ดร.", "ขวัญใจ", "บุญมา"),  # not a prefix
+        row(2, "คุณ", "ขวัญใจ", "บุญมา"),  # not a prefix (ดร. is one)
         row(3, "นาง", "ชุติมา", "ดวงดี", score="เก้าสิบ"),  # not a number
         row(4, "นาง", "ชุติมา", "ดวงดี"),
         row(5, "นาง", "ชุติมา", "ดวงดี"),  # the same trainee again
@@ -465,7 +465,7 @@ ALLOWED = {"missing-name", "bad-name", "unknown-prefix", "name-unprintable", "na
 
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory):
-    root = copy_course("repo", tmp_path_factory.mktemp("property"))
+    root = copy_course("sample", tmp_path_factory.mktemp("property"))
     return root, course_at(root)
 
 

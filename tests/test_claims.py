@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import SAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +21,7 @@ from coursebuild.source.load import load_course
 def course_copy(tmp_path) -> Path:
     """The repository's course and quizzes, to change."""
     for part in ("course", "quizzes"):
-        shutil.copytree(ROOT / part, tmp_path / part)
+        shutil.copytree(SAMPLE / part, tmp_path / part)
     return tmp_path
 
 
@@ -38,7 +38,7 @@ def _claims(root: Path) -> list[tuple[str, str, int, int, str]]:
 
 
 def test_the_register_covers_every_claim_of_the_course():
-    course, problems = load_course(ROOT)
+    course, problems = load_course(SAMPLE)
     assert problems == [] and course.claims is not None
     assert len(course.claims.claims) >= 56
     assert check_claims(course) == []
@@ -103,7 +103,7 @@ def test_numbering_links_heading_ids_and_web_address_paths_are_not_claims(course
                                                               ("app", "ThaID")]),
 ])
 def test_what_counts_as_a_claim(text, tokens):
-    course, _ = load_course(ROOT)
+    course, _ = load_course(SAMPLE)
     from coursebuild.checks.claims import _app_pattern
 
     found = [(t.kind, text[t.start:t.end]) for t in find_claims(text, _app_pattern(course.claims))]
@@ -121,7 +121,7 @@ def test_claims_in_front_matter_and_quiz_fields_are_placed_exactly(course_copy):
 
 
 def test_the_prose_checked_covers_every_page_and_quiz():
-    course, _ = load_course(ROOT)
+    course, _ = load_course(SAMPLE)
     paths = {p.path for p in course_prose(course)}
     assert {"course/index.md", "course/glossary.md", "course/trainers.md"} <= paths
     assert {f"course/modules/{m.id}.md" for m in course.modules} <= paths

@@ -100,7 +100,7 @@ def test_a_read_only_disk_is_one_reported_line_and_everything_stays(tmp_path):
     work, out = tmp_path / "w", tmp_path / "out"
     work.mkdir()
     out.mkdir()
-    copy_course("repo", work)
+    copy_course("sample", work)
     new_cohort(work, "ro", [row(1, "นาย", "ก้องภพ", "ศรีสุข"), row(2, "นาง", "ขวัญใจ", "บุญมา")])
     shutil.rmtree(work / "roster" / "sample-2565-bkk")
     in_namespace(RUN + '''
@@ -130,7 +130,7 @@ def test_a_full_disk_while_issuing_certificates_leaves_the_last_ones(tmp_path):
     work, out = tmp_path / "w", tmp_path / "out"
     work.mkdir()
     out.mkdir()
-    copy_course("repo", work)
+    copy_course("sample", work)
     shutil.rmtree(work / "roster" / "sample-2565-bkk")
     new_cohort(work, "full", [row(n, "นาย", f"ทดสอบ{'ก' * n}", "ศรีสุข") for n in range(1, 6)])
     measure = tempfile.mkdtemp(dir=tmp_path)

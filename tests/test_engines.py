@@ -177,8 +177,8 @@ def test_engines_own_search_switched_on_is_refused(tmp_path, capsys):
 def test_zensical_warnings_fail_the_build_with_where_and_what(tmp_path):
     """Zensical reports on its terminal only; the build reads that report (pinned version's format)."""
     from coursebuild.checks import load_checked_course
-    from coursebuild.render.site.pages import site_nav, write_docs
     from coursebuild.render.site.engines import run_engine
+    from coursebuild.render.site.pages import site_nav, write_docs
 
     course, _ = load_checked_course(copy_course("minimal", tmp_path / "course"))
     docs = tmp_path / "docs"

@@ -263,7 +263,7 @@ def test_every_export_reads_back_as_the_yaml(fixture, tmp_path, monkeypatch):
 
 
 def test_build_export_writes_all_three_formats_for_the_nine_quizzes(tmp_path, monkeypatch, capsys):
-    course, out = exported(copy_course("repo", tmp_path), monkeypatch)
+    course, out = exported(copy_course("sample", tmp_path), monkeypatch)
     assert len(course.quizzes) == 9
     assert sorted(p.name for p in (out / "moodle").iterdir()) == sorted(f"{m}.xml" for m in course.quizzes)
     assert sorted(p.name for p in (out / "gift").iterdir()) == sorted(f"{m}.txt" for m in course.quizzes)

@@ -173,7 +173,7 @@ def _project_copy(dest: Path) -> Path:
         shutil.copy2(ROOT / name, dest / name)
     for name in ("tools", "coursebuild", "theme", "schemas"):
         shutil.copytree(ROOT / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
-    copy_course("repo", dest)  # course/, quizzes/ and the sample cohort, without its secret
+    copy_course("sample", dest)  # course/, quizzes/ and the sample cohort, without its secret
     (dest / ".venv").symlink_to(sys.prefix)
     return dest
 

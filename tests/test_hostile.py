@@ -220,7 +220,7 @@ def test_true_false_only_as_written_in_yaml_1_2(course, typed, ok):
 ])
 def test_cohort_dates_are_text_checked_as_dates(tmp_path, typed, code, words):
     root = tmp_path / "project"
-    shutil.copytree(FIXTURES.parent.parent / "roster" / "sample-2565-bkk", root / "roster" / "c",
+    shutil.copytree(FIXTURES / "sample" / "roster" / "sample-2565-bkk", root / "roster" / "c",
                     ignore=shutil.ignore_patterns(".secret*"))
     path = root / "roster" / "c" / "cohort.yml"
     text = path.read_text(encoding="utf-8")
@@ -343,7 +343,8 @@ def test_markdown_over_the_size_limit_is_refused_without_reading_it_all(course):
 
 
 def test_the_real_course_is_far_inside_every_bound():
-    """The bounds must not bite real lessons: the busiest real page uses a fraction of each."""
+    """The bounds must not bite real lessons: the busiest page of the sample course (a frozen copy
+    of the real อสด. course) uses a fraction of each."""
     from coursebuild.source.load import load_course
 
     guards = []
@@ -355,7 +356,7 @@ def test_the_real_course_is_far_inside_every_bound():
 
     limits.MarkdownGuard.finish = spy
     try:
-        course, problems = load_course(FIXTURES.parent.parent)
+        course, problems = load_course(FIXTURES / "sample")
     finally:
         limits.MarkdownGuard.finish = original
     assert course is not None and not any(p.is_error for p in problems)

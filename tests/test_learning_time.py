@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, build, copy_course
+from conftest import SAMPLE, build, copy_course
 
 from coursebuild.checks.learning_time import (
     check_claimed_durations,
@@ -24,7 +24,7 @@ from coursebuild.source.load import load_course
 @pytest.fixture
 def course_copy(tmp_path) -> Path:
     for part in ("course", "quizzes"):
-        shutil.copytree(ROOT / part, tmp_path / part)
+        shutil.copytree(SAMPLE / part, tmp_path / part)
     return tmp_path
 
 
@@ -43,7 +43,7 @@ def _edit(path: Path, old: str, new: str) -> int:
 
 
 def test_the_course_adds_up_to_18_hours_of_learning_time():
-    course = _course(ROOT)
+    course = _course(SAMPLE)
     assert course.config.requirements.min_hours == 18
     assert course_minutes(course) == 18 * 60
     assert check_time_boxes(course) == check_course_total(course) == check_claimed_durations(course) == []
@@ -105,8 +105,8 @@ def _cohort(project: Path, **eligibility) -> Path:
 
 
 def test_sample_cohort_certifies_the_courses_18_hours():
-    config = yaml.safe_load((ROOT / "roster" / "sample-2565-bkk" / "cohort.yml").read_text(encoding="utf-8"))
-    assert config["eligibility"]["course_hours"] * 60 == course_minutes(_course(ROOT))
+    config = yaml.safe_load((SAMPLE / "roster" / "sample-2565-bkk" / "cohort.yml").read_text(encoding="utf-8"))
+    assert config["eligibility"]["course_hours"] * 60 == course_minutes(_course(SAMPLE))
 
 
 @pytest.mark.parametrize("eligibility, message", [
@@ -116,7 +116,7 @@ def test_sample_cohort_certifies_the_courses_18_hours():
     ({"min_hours": 19}, "eligibility min_hours is 19"),
 ])
 def test_certificates_refuse_hours_other_than_the_courses(tmp_path, capsys, eligibility, message):
-    project = copy_course("repo", tmp_path)
+    project = copy_course("sample", tmp_path)
     path = _cohort(project, **eligibility)
     assert build(project, "certificates") == 1
     out = capsys.readouterr().out
@@ -130,7 +130,7 @@ def test_min_hours_within_the_course_is_accepted(tmp_path):
     from coursebuild.certificates.roster import load_cohort
     from coursebuild.checks.learning_time import check_cohort_hours
 
-    project = copy_course("repo", tmp_path)
+    project = copy_course("sample", tmp_path)
     _cohort(project, min_hours=14)
     course = _course(project)
     loaded = load_cohort(project / "roster" / "sample-2565-bkk", project, course.config.id, False)

@@ -267,7 +267,7 @@ def test_icons_are_palette_pngs_of_the_right_size(built):
 
 def test_the_real_course_offline_cache_stays_under_3_mb(tmp_path, site_engine):
     """The issue's budget, for the course we ship (bench/offline.py prints the breakdown)."""
-    root = copy_course("repo", tmp_path)
+    root = copy_course("sample", tmp_path)
     assert build(root, "site", engine=site_engine) == 0
     precache = collect_precache(root / "site")
     assert precache.size < BUDGET_BYTES, f"{precache.size / 1024 / 1024:.2f} MB; run bench/offline.py"

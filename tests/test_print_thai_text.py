@@ -164,7 +164,7 @@ def test_a_span_ending_in_a_mark_drawn_left_of_the_pen_takes_in_the_next_letter(
 @pytest.fixture(scope="module")
 def course_handouts(tmp_path_factory):
     """The repository's course with each module's trainee handout rendered (not the whole print set)."""
-    root = copy_course("repo", tmp_path_factory.mktemp("handouts"))
+    root = copy_course("sample", tmp_path_factory.mktemp("handouts"))
     course, problems = load_course(root)
     assert course is not None, problems
     jobs, problems = plan_print(course)

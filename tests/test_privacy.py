@@ -58,9 +58,10 @@ def file_texts(path: Path, data: bytes | None = None) -> list[str]:
 
 
 def published(root: Path) -> dict[str, list[str]]:
-    """site/ and dist/, but not the cohort's own certificate folder (it is the roster's output)."""
+    """site/, dist/ and published/ (what is committed for the site), but not the cohort's own
+    certificate folder (it is the roster's output)."""
     own = root / "dist" / "certificates"
-    files = [p for folder in ("site", "dist") for p in sorted((root / folder).rglob("*"))
+    files = [p for folder in ("site", "dist", "published") for p in sorted((root / folder).rglob("*"))
              if p.is_file() and own not in p.parents]
     return {p.relative_to(root).as_posix(): file_texts(p) for p in files}
 
@@ -69,13 +70,13 @@ def published(root: Path) -> dict[str, list[str]]:
 def built(tmp_path_factory):
     """The real course and the sample cohort (plus MARKER), built as `make` does, offline zip too;
     and the same course built without any roster, to know which words the site has anyway."""
-    root = copy_course("repo", tmp_path_factory.mktemp("privacy"))
+    root = copy_course("sample", tmp_path_factory.mktemp("privacy"))
     roster = root / "roster" / COHORT / "trainees.csv"
     with open(roster, "a", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerow(MARKER.values())
     assert build(root, "build") == 0
     assert build(root, "site", "--offline") == 0
-    bare = copy_course("repo", tmp_path_factory.mktemp("bare"))
+    bare = copy_course("sample", tmp_path_factory.mktemp("bare"))
     for folder in (bare / "roster").glob("*"):
         for path in folder.iterdir():
             path.unlink()
@@ -105,14 +106,15 @@ def test_no_roster_value_or_secret_is_published_anywhere(built):
     # A word the site has without any roster is no leak: Material's Thai word list holds common
     # names such as ทองคำ, and lessons name provinces. cohort.yml's title is public by design.
     baseline = "\n".join(t for texts in published(bare).values() for t in texts)
-    public = json.loads((root / "dist" / "verify" / f"{COHORT}.json").read_text(encoding="utf-8"))["title"]
+    public = json.loads((root / "published" / "verify" / f"{COHORT}.json").read_text(encoding="utf-8"))["title"]
     allowed = {s for s in parts if s in baseline or letters(s) in baseline or s in public}
     assert not always & allowed
     assert len(allowed) < len(parts) / 4, allowed  # the search still covers most of the roster
     assert {MARKER[k] for k in ("ชื่อ", "นามสกุล", "หมู่บ้าน", "ตำบล", "อำเภอ", "จังหวัด")} <= parts - allowed
     files = published(root)
     assert any(name.endswith(".pdf") for name in files) and "dist/site-offline.zip" in files
-    assert any(name.startswith("dist/trainer/") for name in files) and f"dist/verify/{COHORT}.json" in files
+    assert any(name.startswith("dist/trainer/") for name in files) and f"published/verify/{COHORT}.json" in files
+    assert any(name.startswith(f"published/badges/{COHORT}/") for name in files)
     leaks = {(name, needle) for name, texts in files.items() for needle in (parts - allowed) | always
              for text in texts if needle in text or (len(needle) >= 6 and letters(needle) in text)}
     assert not leaks
@@ -133,7 +135,7 @@ def test_certificate_output_and_cohort_state_are_private(built):
     folder = root / "roster" / COHORT
     for name in (".secret", "numbers.csv", ".lock"):
         assert mode(folder / name) == 0o600, name
-    assert mode(root / "dist" / "verify" / f"{COHORT}.json") == 0o644  # hashes only: public by design
+    assert mode(root / "published" / "verify" / f"{COHORT}.json") == 0o644  # hashes only: public by design
     assert mode(root / "site") == 0o755
 
 

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_course
+from conftest import SAMPLE, copy_course
 
 from coursebuild.checks.quiz_quality import (
     check_quiz_quality,
@@ -43,7 +43,7 @@ def _found(root: Path) -> list[tuple[str, int, int]]:
 @pytest.fixture
 def minimal(tmp_path) -> Path:
     root = copy_course("minimal", tmp_path)
-    shutil.copy(ROOT / "course" / "terms.yml", root / "course" / "terms.yml")
+    shutil.copy(SAMPLE / "course" / "terms.yml", root / "course" / "terms.yml")
     return root
 
 
@@ -106,7 +106,7 @@ def test_topic_is_the_longest_content_words_of_the_prompt():
 def test_course_quizzes_give_no_quiz_wording_warning():
     """The corrected quizzes are clean. unsure-dont-share was the last echo (only the correct choice
     said แหล่งทางการ); a third choice that also names it fixed the cue."""
-    course, _ = load_course(ROOT)
+    course, _ = load_course(SAMPLE)
     assert [(p.code, p.path, p.message) for p in check_quiz_quality(course)] == []
 
 

@@ -63,8 +63,8 @@ def sideways(page) -> int:
 
 # --- text size -------------------------------------------------------------------------------
 
-def test_text_two_steps_larger_reflows_and_survives_reload_and_instant_navigation(repo_site, phone):
-    _, url = repo_site
+def test_text_two_steps_larger_reflows_and_survives_reload_and_instant_navigation(sample_site, phone):
+    _, url = sample_site
     phone.goto(url + "modules/fake-news/")
     default = body_font_size(phone)
     menu = phone.locator(".md-header [data-text-size-menu]")
@@ -103,9 +103,9 @@ def test_text_two_steps_larger_reflows_and_survives_reload_and_instant_navigatio
     assert down.is_disabled() and body_font_size(phone) < default
 
 
-def test_text_size_is_applied_before_the_page_scripts_run(repo_site, phone):
+def test_text_size_is_applied_before_the_page_scripts_run(sample_site, phone):
     """The head sets the size itself, so the page is never drawn at the old size first."""
-    _, url = repo_site
+    _, url = sample_site
     phone.goto(url)
     phone.evaluate("localStorage.setItem('osd-text-size', '1')")
     phone.route("**/assets/reading.js", lambda route: route.abort())
@@ -115,9 +115,9 @@ def test_text_size_is_applied_before_the_page_scripts_run(repo_site, phone):
     assert phone.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--osd-text-scale').trim()") == "1.25"
 
 
-def test_nothing_scrolls_sideways_at_the_largest_step_on_any_page(repo_site, minimal_site, phone):
+def test_nothing_scrolls_sideways_at_the_largest_step_on_any_page(sample_site, minimal_site, phone):
     failures = []
-    for root, url in (repo_site, minimal_site):
+    for root, url in (sample_site, minimal_site):
         phone.goto(url)
         phone.evaluate("localStorage.setItem('osd-text-size', '2')")
         for path in site_pages(root):
@@ -133,8 +133,8 @@ def test_nothing_scrolls_sideways_at_the_largest_step_on_any_page(repo_site, min
     assert not failures, "\n".join(failures)
 
 
-def test_tables_are_labelled_regions_the_keyboard_reaches_and_become_cards_when_large(repo_site, phone):
-    _, url = repo_site
+def test_tables_are_labelled_regions_the_keyboard_reaches_and_become_cards_when_large(sample_site, phone):
+    _, url = sample_site
     phone.goto(url + "modules/fake-news/")
     region = phone.locator(".osd-table").first
     assert region.get_attribute("role") == "region" and region.get_attribute("tabindex") == "0"
@@ -149,8 +149,8 @@ def test_tables_are_labelled_regions_the_keyboard_reaches_and_become_cards_when_
 
 # --- read-aloud ------------------------------------------------------------------------------
 
-def test_read_aloud_speaks_the_lesson_in_thai_and_highlights_each_part(repo_site, phone):
-    _, url = repo_site
+def test_read_aloud_speaks_the_lesson_in_thai_and_highlights_each_part(sample_site, phone):
+    _, url = sample_site
     stub_speech(phone, [ENGLISH_VOICE, THAI_VOICE])
     phone.goto(url + "modules/fake-news/")
     start = phone.locator("[data-read-aloud]")
@@ -200,8 +200,8 @@ def test_read_aloud_reads_every_lesson_block_and_nothing_from_trainer_notes(mini
     assert len(missing) <= 0.02 * len(words), missing
 
 
-def test_quiz_question_and_its_choices_are_read(repo_site, phone):
-    _, url = repo_site
+def test_quiz_question_and_its_choices_are_read(sample_site, phone):
+    _, url = sample_site
     stub_speech(phone, [THAI_VOICE])
     phone.goto(url + "quiz/fake-news/")
     buttons = phone.locator("fieldset[data-question-id] .osd-read-question")
@@ -218,8 +218,8 @@ def test_quiz_question_and_its_choices_are_read(repo_site, phone):
     assert said.count("ตัวเลือก") == fieldset.locator(".osd-choice__text").count()
 
 
-def test_no_read_aloud_control_without_a_thai_voice(repo_site, phone):
-    _, url = repo_site
+def test_no_read_aloud_control_without_a_thai_voice(sample_site, phone):
+    _, url = sample_site
     stub_speech(phone, [ENGLISH_VOICE])
     for path in ("modules/fake-news/", "quiz/fake-news/"):
         phone.goto(url + path)
@@ -227,9 +227,9 @@ def test_no_read_aloud_control_without_a_thai_voice(repo_site, phone):
         assert phone.locator("[data-read-aloud]").count() == 0, path
 
 
-def test_read_aloud_appears_when_the_thai_voice_loads_late(repo_site, phone):
+def test_read_aloud_appears_when_the_thai_voice_loads_late(sample_site, phone):
     """Android lists its voices a moment after the page loads and says so with voiceschanged."""
-    _, url = repo_site
+    _, url = sample_site
     stub_speech(phone, [])
     phone.goto(url + "modules/fake-news/")
     assert phone.locator("[data-read-aloud]").count() == 0

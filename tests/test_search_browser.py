@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from conftest import ROOT, StaticServer, copy_course
+from conftest import SAMPLE, StaticServer, copy_course
 
 from bench.search import build_ours, build_uncut, sample_words, search_pages
 from coursebuild.render.site.search import load_search_words
@@ -29,7 +29,7 @@ def sites(tmp_path_factory, site_engine):
     urls, servers = {}, []
     for name, builder in (("ours", build_ours), ("uncut", build_uncut)):
         root = copy_course("minimal", tmp_path_factory.mktemp(f"search-{name}-{site_engine}"))
-        shutil.copy(ROOT / "course" / "terms.yml", root / "course" / "terms.yml")
+        shutil.copy(SAMPLE / "course" / "terms.yml", root / "course" / "terms.yml")
         glossary = root / "course" / "glossary.md"
         glossary.write_text(glossary.read_text(encoding="utf-8") + "\nสอบถามทาง LINE ได้\n", encoding="utf-8")
         server = StaticServer(root / "site")

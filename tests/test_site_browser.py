@@ -191,7 +191,7 @@ def serious_violations(page) -> list[dict]:
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed: run `make test` (npm ci in tests/)")
-@pytest.mark.parametrize("course", ["minimal_site", "repo_site"])
+@pytest.mark.parametrize("course", ["minimal_site", "sample_site"])
 @pytest.mark.parametrize("step", [0, 2], ids=["default-size", "largest-size"])
 def test_no_serious_accessibility_violations(course, step, request, phone, site_engine):
     """Every page, at the default text size and the largest step (issue 16), with the text size

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_course
+from conftest import SAMPLE, copy_course
 
 from coursebuild.checks import load_checked_course
 from coursebuild.checks.prose import course_prose
@@ -20,7 +20,7 @@ from coursebuild.source.terms import load_terms
 def minimal(tmp_path) -> Path:
     """The minimal course with the repository's terms.yml."""
     root = copy_course("minimal", tmp_path)
-    shutil.copy(ROOT / "course" / "terms.yml", root / "course" / "terms.yml")
+    shutil.copy(SAMPLE / "course" / "terms.yml", root / "course" / "terms.yml")
     return root
 
 
@@ -64,19 +64,19 @@ def test_strict_check_makes_the_warnings_errors(minimal, capsys):
 def test_minimal_and_unicode_fixtures_pass_the_linter(tmp_path):
     for name in ("minimal", "unicode"):
         root = copy_course(name, tmp_path / name)
-        shutil.copy(ROOT / "course" / "terms.yml", root / "course" / "terms.yml")
+        shutil.copy(SAMPLE / "course" / "terms.yml", root / "course" / "terms.yml")
         assert _found(root) == [], name
 
 
 def test_the_course_has_no_misspelling():
-    course, problems = load_course(ROOT)
+    course, problems = load_course(SAMPLE)
     assert course is not None and course.terms is not None
     assert check_terms(course) == []
 
 
 @pytest.fixture(scope="module")
 def speller() -> Speller:
-    terms, problems = load_terms(ROOT)
+    terms, problems = load_terms(SAMPLE)
     assert problems == []
     return Speller(terms)
 
@@ -147,7 +147,7 @@ def test_references_are_quoted_as_their_publishers_wrote_them(minimal):
 
 def test_linter_reads_each_field_once_and_quickly():
     # Regression guard for the shared prose: one item per body line or YAML string, no duplicates.
-    course, _ = load_course(ROOT)
+    course, _ = load_course(SAMPLE)
     prose = course_prose(course)
     places = [(p.path, p.line, p.column, p.field) for p in prose]
     assert len(places) == len(set(places))

@@ -167,7 +167,7 @@ def test_check_refuses_a_symbolic_link_in_any_content_folder(tmp_path, capsys, w
 def test_a_cohort_logo_outside_its_folder_is_refused(tmp_path):
     from coursebuild.certificates.roster import load_cohort
 
-    root = copy_course("repo", tmp_path)
+    root = copy_course("sample", tmp_path)
     cohort = root / "roster" / "sample-2565-bkk"
     config = cohort / "cohort.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("logo: logo-pm.svg", "logo: ../../course/images/stop-check-share.svg"),
@@ -397,7 +397,7 @@ def _checksums(folders: list[Path]) -> dict[str, str]:
 
 @pytest.mark.timeout(600)
 def test_a_full_build_never_writes_into_content(tmp_path):
-    root = copy_course("repo", tmp_path)
+    root = copy_course("sample", tmp_path)
     content = [root / "course", root / "quizzes", ROOT / "theme"]
     before = _checksums(content) | {"mkdocs.yml": (ROOT / "mkdocs.yml").read_text(encoding="utf-8")}
     assert build(root, "build") == 0
@@ -434,7 +434,7 @@ def test_certificate_rendering_reads_only_the_cohort_images_it_names(tmp_path):
     from coursebuild.certificates.pool import Job, render_job
     from coursebuild.certificates.roster import load_cohort
 
-    root = copy_course("repo", tmp_path)
+    root = copy_course("sample", tmp_path)
     course, _ = load_course(root)
     cohort = load_cohort(root / "roster" / "sample-2565-bkk", root, course.config.id, False).cohort
     allowed = readable_files(root, cohort)

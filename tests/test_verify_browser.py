@@ -26,7 +26,7 @@ def summary(root: Path) -> list[dict]:
 @pytest.fixture(scope="module")
 def cohort(tmp_path_factory):
     """The sample cohort issued, its fourth certificate revoked."""
-    root = copy_course("repo", tmp_path_factory.mktemp("verify"))
+    root = copy_course("sample", tmp_path_factory.mktemp("verify"))
     assert build(root, "certificates") == 0
     rows = [r for r in summary(root) if r["eligible"] == "yes"]
     revoked = rows[3]

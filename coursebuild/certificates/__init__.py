@@ -11,7 +11,8 @@ Output per cohort, in dist/certificates/<cohort>/:
   sign-in-sheet.pdf        ใบลงชื่อ: every trainee, with room to sign
   summary.csv              number, name, eligible, reason (Excel-ready UTF-8)
   not-eligible.txt         who gets no certificate and why
-and the public hash file dist/verify/<cohort>.json (verify.py).
+and the public files, tracked by git so a real cohort's can be committed and published:
+published/verify/<cohort>.json (verify.py) and published/badges/<cohort>/ (badges.py).
 
 Modules, in pipeline order: roster (load) → plan (numbers) → fit (will it print?) → html →
 pool (workers) → assembly (PDF, WeasyPrint internals) → command (the `certificates` command).

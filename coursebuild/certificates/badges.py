@@ -2,11 +2,13 @@
 
 `build.py certificates` writes, per cohort (how and why: roster/README.md, "Open Badges"):
 
-- public, into dist/badges/ (published by `build.py site` as site/badges/, like dist/verify/):
-  `issuer.json` (the course's organisers, from course.yml), `badge.png` (the course icon),
-  `<cohort>/badge.json` (the BadgeClass: eligibility rules are set per cohort, so the criteria
-  are too) and `<cohort>/<assertion id>.json`, one hosted Assertion per issued certificate, and a
-  stub that only says `revoked: true` for each revoked one;
+- public, into published/badges/<cohort>/ (tracked by git like published/verify/, so a real
+  cohort's can be committed; `build.py site` publishes it as site/badges/<cohort>/):
+  `badge.json` (the BadgeClass: eligibility rules are set per cohort, so the criteria are too)
+  and `<assertion id>.json`, one hosted Assertion per issued certificate, and a stub that only
+  says `revoked: true` for each revoked one. The Issuer (`issuer.json`, the course's organisers)
+  and the image (`badge.png`, the course icon) come from course.yml alone: the site build writes
+  them (`issuer_document`, `badge_image`), so they follow course.yml without a roster;
 - private, into dist/certificates/<cohort>/badges/: `<number>.png`, the badge image with the
   trainee's Assertion baked in (Open Badges Baking 1.0: an `iTXt` chunk, keyword `openbadges`),
   for the trainee to upload to a badge wallet.
@@ -23,7 +25,6 @@ import hmac
 import json
 import os
 import struct
-import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,12 +32,12 @@ from typing import Optional
 
 from coursebuild import urls
 from coursebuild.certificates.plan import CohortPlan
-from coursebuild.certificates.verify import verify_url
+from coursebuild.certificates.verify import PUBLISHED_DIR, verify_url
 from coursebuild.certificates.wording import date_range
 from coursebuild.icons import icon_svg, rasterise
 from coursebuild.write import replace_dir, staging_dir
 
-PUBLIC_DIR = Path("dist") / "badges"  # `build.py site` publishes it as site/badges/
+PUBLIC_DIR = PUBLISHED_DIR / "badges"  # tracked; `build.py site` publishes it as site/badges/
 SITE_DIR = "badges"
 HOLDER_DIR = "badges"  # inside the private dist/certificates/<cohort>/
 CONTEXT = "https://w3id.org/openbadges/v2"
@@ -105,6 +106,19 @@ def criteria_narrative(course, plan: CohortPlan) -> str:
     return "\n".join(parts)
 
 
+def issuer_document(course) -> dict:
+    """The Issuer: the course's organisers, from course.yml (the site build publishes it)."""
+    config = course.config
+    site = config.site_url
+    return {
+        "@context": CONTEXT, "type": "Issuer", "id": public_url(site, ISSUER_FILE), "@language": "th",
+        "name": " และ ".join(o.name for o in config.organisers), "url": site, "email": config.contact_email,
+        "description": f"ผู้จัดหลักสูตร {config.title}",
+        # Only Assertions under our badges/ folder count as ours, wherever else the site is hosted.
+        "verification": {"type": "VerificationObject", "startsWith": public_url(site, "")},
+    }
+
+
 def badge_image(course) -> bytes:
     """The course's own app icon, drawn as for the site (coursebuild/icons.py serves both)."""
     return rasterise(icon_svg(course), IMAGE_SIZE)
@@ -130,13 +144,7 @@ def plan_badges(course, plan: CohortPlan) -> Optional[CohortBadges]:
     site = config.site_url
     issuer_id = public_url(site, ISSUER_FILE)
     class_id = public_url(site, cohort.id, CLASS_FILE)
-    issuer = {
-        "@context": CONTEXT, "type": "Issuer", "id": issuer_id, "@language": "th",
-        "name": " และ ".join(o.name for o in config.organisers), "url": site, "email": config.contact_email,
-        "description": f"ผู้จัดหลักสูตร {config.title}",
-        # Only Assertions under our badges/ folder count as ours, wherever else the site is hosted.
-        "verification": {"type": "VerificationObject", "startsWith": public_url(site, "")},
-    }
+    issuer = issuer_document(course)
     badge_class = {
         "@context": CONTEXT, "type": "BadgeClass", "id": class_id, "@language": "th",
         "name": config.title,
@@ -193,17 +201,8 @@ def write_holder_badges(course, plan: CohortPlan, out: Path) -> None:
             fh.write(png)
 
 
-def _replace_file(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.chmod(tmp, 0o644)  # published as it is
-    os.replace(tmp, target)
-
-
 def publish_badges(course, plan: CohortPlan) -> list[str]:
-    """The cohort's public badge files into dist/badges/ (its folder replaced whole); report lines."""
+    """The cohort's public badge files into published/badges/<cohort>/ (replaced whole); report lines."""
     root = course.root
     badges = plan_badges(course, plan)
     cohort = plan.cohort
@@ -211,8 +210,7 @@ def publish_badges(course, plan: CohortPlan) -> list[str]:
         return [f"{cohort.path}: no Open Badges: course/course.yml has no contact_email (an Open Badges "
                 "issuer must publish an e-mail address)"]
     base = root / PUBLIC_DIR
-    _replace_file(base / ISSUER_FILE, json_bytes(badges.issuer))
-    _replace_file(base / IMAGE_FILE, badges.image)
+    base.mkdir(parents=True, exist_ok=True)
     dest = base / cohort.id
     with staging_dir(dest) as tmp:
         (tmp / CLASS_FILE).write_bytes(json_bytes(badges.badge_class))
@@ -221,7 +219,7 @@ def publish_badges(course, plan: CohortPlan) -> list[str]:
         replace_dir(tmp, dest)
     revoked = f", {badges.revoked} revoked" if badges.revoked else ""
     return [f"{cohort.path}: Open Badges: {len(badges.holders)} assertion(s){revoked} → {PUBLIC_DIR.as_posix()}/"
-            f"{cohort.id}/ (publish with `python build.py site`); each holder's baked badge → "
+            f"{cohort.id}/ (publish with `python build.py site`, or commit it); each holder's baked badge → "
             f"dist/certificates/{cohort.id}/{HOLDER_DIR}/"]
 
 

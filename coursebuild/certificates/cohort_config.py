@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -11,13 +12,18 @@ from typing import Optional
 from coursebuild.problems import Problem
 from coursebuild.source.limits import MAX_YAML_BYTES
 from coursebuild.source.model import Organiser, convert, spec
+from coursebuild.source.prefixes import PrefixEntry, Wording
 from coursebuild.source.yamlsource import Located, load_yaml
 from coursebuild.thai import buddhist_year
 
 COHORT_FILE = "cohort.yml"
 
 
-DEFAULT_NUMBER_PATTERN = "อสด-{year}-{cohort}-{serial:04d}-{check}"
+# Without number_pattern in cohort.yml, a number is the course's mark (from its short name, e.g.
+# อสด. → อสด, or its id), the Buddhist year, the cohort code, the serial and the check code:
+# อสด-2565-BKK1-0007-K3M9Q2TX. See default_number_pattern.
+NUMBER_PATTERN_TAIL = "-{year}-{cohort}-{serial:04d}-{check}"
+EXAMPLE_NUMBER_PATTERN = "ABC" + NUMBER_PATTERN_TAIL  # for hints: never any one course's mark
 
 
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -51,9 +57,14 @@ class CohortConfig:
     eligibility: Eligibility = field(metadata=spec("เกณฑ์การได้รับวุฒิบัตร"))
     end_date: Optional[str] = field(default=None, metadata=spec("วันสิ้นสุดการอบรม", "ไม่ใส่ = อบรมวันเดียว", pattern=ISO_DATE))
     issue_date: Optional[str] = field(default=None, metadata=spec("วันที่ให้ไว้", "วันที่พิมพ์ว่า ให้ไว้ ณ วันที่ ไม่ใส่ = วันสิ้นสุดการอบรม", pattern=ISO_DATE))
-    number_pattern: str = field(default=DEFAULT_NUMBER_PATTERN, metadata=spec(
-        "รูปแบบเลขที่วุฒิบัตร", "ใช้ {year} {cohort} {serial} และต้องมี {check} (รหัสตรวจสอบ)"))
+    number_pattern: Optional[str] = field(default=None, metadata=spec(
+        "รูปแบบเลขที่วุฒิบัตร", "ใช้ {year} {cohort} {serial} และต้องมี {check} (รหัสตรวจสอบ) "
+        "ไม่ใส่ = ชื่อย่อหลักสูตร-{year}-{cohort}-{serial:04d}-{check} ห้ามเปลี่ยนหลังออกเลขที่แล้ว"))
     thai_numerals: Optional[bool] = field(default=None, metadata=spec("ใช้เลขไทย", "ไม่ใส่ = ตาม course.yml"))
+    prefixes: list[PrefixEntry] = field(default_factory=list, metadata=spec(
+        "คำนำหน้าชื่อเพิ่มเติมของรุ่น", "เพิ่มจากรายการของหลักสูตร รูปแบบเดียวกับ theme/certificate/prefixes.yml"))
+    wordings: list[Wording] = field(default_factory=list, metadata=spec(
+        "ถ้อยคำบนวุฒิบัตรเพิ่มเติมของรุ่น", "รูปแบบเดียวกับ wordings: ใน theme/certificate/prefixes.yml"))
 
 
 def load_cohort_config(path: Path, rel: str) -> tuple[Optional[CohortConfig], Optional[Located], list[Problem]]:
@@ -98,7 +109,9 @@ def check_cohort_config(config: CohortConfig, tree: Located, folder: Path, rel: 
     if config.course != course_id:
         add(_field(tree, "course"), "cohort-wrong-course",
             f"this cohort is for course '{config.course}', but course/course.yml has id '{course_id}'",
-            f"write course: {course_id}")
+            f"if this cohort was trained in this course, write course: {course_id}; if it belongs to another "
+            "course (such as the sample cohort after `build.py init`), move its folder out of roster/ instead, "
+            "or its trainees would get this course's certificates")
     dates = {}
     for name in ("start_date", "end_date", "issue_date"):
         text = getattr(config, name)
@@ -133,7 +146,8 @@ def check_cohort_config(config: CohortConfig, tree: Located, folder: Path, rel: 
         add(_field(tree, "eligibility", "min_score"), "eligibility-rule",
             f"min_score {rules.min_score} is above max_score {rules.max_score}", "lower min_score")
 
-    problems += _check_number_pattern(config.number_pattern, _field(tree, "number_pattern"), rel)
+    if config.number_pattern is not None:
+        problems += _check_number_pattern(config.number_pattern, _field(tree, "number_pattern"), rel)
 
     for index, organiser in enumerate(config.organisers):
         if organiser.logo:
@@ -158,34 +172,56 @@ def _check_number_pattern(pattern: str, at: Located, rel: str) -> list[Problem]:
         format_number(pattern, 2565, "X", 1, "CHECK")
     except (ValueError, KeyError, IndexError) as exc:
         return problem(f"number_pattern '{pattern}' cannot be used: {exc}",
-                       f"use the fields {{year}}, {{cohort}}, {{serial:04d}} and {{check}}, e.g. {DEFAULT_NUMBER_PATTERN}")
+                       f"use the fields {{year}}, {{cohort}}, {{serial:04d}} and {{check}}, e.g. {EXAMPLE_NUMBER_PATTERN}")
     unknown = fields - NUMBER_FIELDS
     if unknown:
         return problem(f"number_pattern has unknown field(s): {', '.join(sorted(unknown))}",
                        "only {year}, {cohort}, {serial} and {check} can be used")
     if not {"serial", "check"} <= fields:
         return problem("number_pattern must contain {serial} and {check}",
-                       f"the check code makes a number impossible to guess; e.g. {DEFAULT_NUMBER_PATTERN}")
+                       f"the check code makes a number impossible to guess; e.g. {EXAMPLE_NUMBER_PATTERN}")
     if re.search(r"[a-z]", re.sub(r"\{[^}]*\}", "", pattern)):
         return problem("number_pattern has lower-case letters",
                        "use upper-case letters: the verify page reads numbers in upper case")
     if pattern.startswith(("=", "+", "-", "@")):
         return problem("number_pattern starts with = + - or @, which a spreadsheet reads as a formula",
-                       f"start it with letters, e.g. {DEFAULT_NUMBER_PATTERN}")
+                       f"start it with letters, e.g. {EXAMPLE_NUMBER_PATTERN}")
     if re.search(r"[\s/\\#?%]", pattern):
         return problem("number_pattern has spaces or one of / \\ # ? %",
                        "use letters, digits and '-' so the number is also a safe file name and URL")
     return []
 
 
+def number_mark(name: str) -> str:
+    """A course's short name or id as the start of a certificate number: Thai letters, digits,
+    upper-case Latin letters and single '-' (อสด. → อสด, health-osm → HEALTH-OSM), so the
+    number stays a safe file name and URL and reads the same typed in upper case."""
+    mark = re.sub(r"[^0-9A-Za-z\u0e01-\u0e2e\u0e30-\u0e3a\u0e40-\u0e45\u0e47-\u0e4e-]+", "", unicodedata.normalize("NFC", name)).upper()
+    mark = re.sub(r"-{2,}", "-", mark).strip("-")
+    return mark[:16] or "CERT"
+
+
+def default_number_pattern(mark_source: str) -> str:
+    """The number pattern of a cohort whose cohort.yml gives none, from the course's short name."""
+    return number_mark(mark_source) + NUMBER_PATTERN_TAIL
+
+
+def course_number_pattern(course) -> str:
+    """The number pattern of a cohort whose cohort.yml gives none: the course's short name first
+    (course.yml short_name, else the title's brackets, else the id: what the app icon shows)."""
+    from coursebuild.icons import short_name
+
+    return default_number_pattern(short_name(course))
+
+
 def format_number(pattern: str, year: int, cohort: str, serial: int, check: str) -> str:
     return pattern.format(year=year, cohort=cohort, serial=serial, check=check)
 
 
-def number_prefix(config: CohortConfig, start: dt.date) -> str:
+def number_prefix(pattern: str, config: CohortConfig, start: dt.date) -> str:
     """The fixed text every number of the cohort starts with (before {serial} or {check})."""
     head = []
-    for literal, name, spec_, _ in string.Formatter().parse(config.number_pattern):
+    for literal, name, spec_, _ in string.Formatter().parse(pattern):
         head.append(literal)
         if name is None:
             continue

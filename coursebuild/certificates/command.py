@@ -53,8 +53,9 @@ from coursebuild.certificates.registry import (
     SECRET_FILE,
     secret_env_name,
 )
-from coursebuild.certificates.roster import ROSTER_DIR, Cohort, load_cohort
+from coursebuild.certificates.roster import ROSTER_DIR, Cohort, load_course_cohort
 from coursebuild.certificates.verify import (
+    PUBLIC_DIR,
     PublicCohort,
     verify_url,
     write_public_data,
@@ -129,11 +130,10 @@ def _jobs(course, cohort: Cohort, issued: list[Outcome], pages: list[dict], out:
     base_url = cohort.folder.as_uri() + "/"
     allowed = readable_files(root, cohort)
     css = certificate_css(root)
-    background = background_html(course, cohort)
+    backgrounds = {w: background_html(course, cohort, w) for w in {o.trainee.wording for o in issued}}
     source = relpath(theme_dir(root) / "certificate.html", root)
-    for start in range(0, len(issued), CHUNK):
-        chunk = issued[start:start + CHUNK]
-        yield Job(css, base_url, names_html(root, chunk), background,
+    for chunk in _chunks_by_wording(issued):
+        yield Job(css, base_url, names_html(root, chunk), backgrounds[chunk[0].trainee.wording],
                    urls=tuple(verify_url(course.config.site_url, o.number) for o in chunk),
                    singles=tuple((str(out / SINGLES_DIR / f"{safe_file_name(o.number)}.pdf"), f"วุฒิบัตร {o.number}")
                                  for o in chunk),
@@ -145,6 +145,18 @@ def _jobs(course, cohort: Cohort, issued: list[Outcome], pages: list[dict], out:
         yield Job(sheet_css, base_url, sign_in_html(course, cohort, chunk, len(pages)),
                    overlays=tuple(sign_in_grid(p["first"], len(p["rows"])) for p in chunk), source=source,
                    allowed=allowed)
+
+
+def _chunks_by_wording(issued: list[Outcome]) -> Iterator[list[Outcome]]:
+    """Roster order, cut where the wording changes (one background per chunk) and every CHUNK."""
+    run: list[Outcome] = []
+    for outcome in issued:
+        if run and (len(run) == CHUNK or outcome.trainee.wording != run[0].trainee.wording):
+            yield run
+            run = []
+        run.append(outcome)
+    if run:
+        yield run
 
 
 def write_summary(plan: CohortPlan, out: Path) -> None:
@@ -175,8 +187,8 @@ def report_lines(plan: CohortPlan, out: Path, root: Path) -> list[str]:
     if plan.orphans:
         lines.append(f"{cohort.path}: {plan.orphans} earlier certificate(s) belong to no trainee in the roster now; "
                      "they verify as ไม่พบ (list them in revoked.txt to show ถูกเพิกถอน)")
-    lines.append(f"{cohort.path}: verification hashes (no names) → dist/verify/{cohort.id}.json; "
-                 "publish with `python build.py site`")
+    lines.append(f"{cohort.path}: verification hashes (no names) → {PUBLIC_DIR.as_posix()}/{cohort.id}.json; "
+                 "publish with `python build.py site`, or commit it (roster/README.md, \"Publishing\")")
     return lines
 
 
@@ -245,13 +257,11 @@ def plan_certificates(course, folders: list[Path], skip_invalid: bool = False
     Returns None and every problem when anything stops the run; with `skip_invalid`, bad trainee
     rows are left out instead, and returned among the problems. The numbers are final only while
     the caller holds the cohorts' locks (locked_cohorts)."""
-    root = course.root
-    course_minutes = sum(m.meta.duration for m in course.modules)
     problems: list[Problem] = []
     row_problems: list[Problem] = []
     cohorts: list[Cohort] = []
     for folder in folders:
-        item = load_cohort(folder, root, course.config.id, course.config.thai_numerals, course_minutes)
+        item = load_course_cohort(course, folder)
         problems += item.problems
         row_problems += item.row_problems
         if item.cohort is not None:

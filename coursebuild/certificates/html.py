@@ -22,6 +22,7 @@ from coursebuild.certificates.verify import (
 )
 from coursebuild.certificates.wording import date_range, fixed_texts
 from coursebuild.markup import engine_root
+from coursebuild.source.prefixes import DEFAULT_WORDING
 from coursebuild.templates import template_env as shared_template_env
 
 
@@ -42,7 +43,8 @@ def readable_files(root: Path, cohort: Cohort) -> tuple[str, ...]:
     return (str(theme_dir(root)), *(str(p) for p in images))
 
 
-def background_html(course, cohort: Cohort) -> str:
+def background_html(course, cohort: Cohort, wording: str = DEFAULT_WORDING) -> str:
+    """The fixed design behind the names, in one of the wordings (prefixes.yml: to a monk, ถวาย)."""
     texts = fixed_texts(course, cohort)
     logos = [{"url": cohort.image(o.logo).as_uri(), "alt": o.short_name or o.name}
              for o in cohort.config.organisers if o.logo]
@@ -52,7 +54,7 @@ def background_html(course, cohort: Cohort) -> str:
     return template_env(course.root).get_template("certificate.html").render(
         course_title=texts["course"], organisers=texts["organisers"], cohort_line=texts["cohort"],
         issued=thai.thai_date(cohort.issued, numerals=cohort.numerals, era=True),
-        logos=logos, signatories=signatories, layout=LAYOUT,
+        logos=logos, signatories=signatories, layout=LAYOUT, wording=cohort.wording(wording),
         verify_page=verify_url(course.config.site_url, "").rstrip("#"))
 
 

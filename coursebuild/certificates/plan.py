@@ -12,10 +12,12 @@ from coursebuild import thai
 from coursebuild.certificates.cells import spreadsheet_row
 from coursebuild.certificates.cohort_config import format_number, number_prefix
 from coursebuild.certificates.registry import (
+    PATTERN_FILE,
     REGISTRY_FILE,
     REGISTRY_HEADER,
     SECRET_FILE,
     RegistryEntry,
+    pattern_file_text,
 )
 from coursebuild.certificates.roster import Cohort
 from coursebuild.certificates.trainees import Trainee, not_eligible_reasons
@@ -61,7 +63,7 @@ def plan_cohort(cohort: Cohort) -> tuple[CohortPlan, list[Problem]]:
 
     def number(serial: int) -> str:
         check = check_code(secret, cohort.id, serial)
-        return format_number(cohort.config.number_pattern, year, cohort.config.code, serial, check)
+        return format_number(cohort.number_pattern, year, cohort.config.code, serial, check)
 
     serials = {entry.key: entry.serial for entry in cohort.registry}
     next_serial = max(serials.values(), default=0) + 1
@@ -96,10 +98,10 @@ def plan_cohort(cohort: Cohort) -> tuple[CohortPlan, list[Problem]]:
     in_roster = {t.key for t in cohort.trainees}
     orphans = sum(1 for e in cohort.registry if e.key not in in_roster and number(e.serial) not in revoked)
     public = PublicCohort(
-        cohort=cohort.id, prefix=number_prefix(cohort.config, cohort.start),
+        cohort=cohort.id, prefix=number_prefix(cohort.number_pattern, cohort.config, cohort.start),
         title=cohort.config.title, issued=thai.thai_date(cohort.issued, era=True),
         valid=[certificate_hash(o.number, o.trainee.name_key) for o in outcomes if o.status == "issued"],
-        revoked=[revocation_hash(n) for n in revoked])
+        revoked=[revocation_hash(n) for n in revoked], course=cohort.config.course)
     return CohortPlan(cohort, outcomes, secret, not cohort.secret, new_entries, orphans, public), problems
 
 
@@ -112,6 +114,9 @@ def save_cohort_state(plan: CohortPlan) -> None:
     folder = plan.cohort.folder
     if plan.new_secret:
         write_private(folder / SECRET_FILE, (plan.secret + "\n").encode("ascii"))
+    if plan.cohort.issued_pattern != plan.cohort.number_pattern and (plan.new_entries or plan.cohort.registry):
+        # First numbers (or a cohort from before the pattern was kept): from now on it is fixed.
+        write_private(folder / PATTERN_FILE, pattern_file_text(plan.cohort.number_pattern).encode("utf-8"))
     if plan.new_entries:
         path = folder / REGISTRY_FILE
         old = path.read_bytes() if path.exists() else b""

@@ -19,6 +19,12 @@ REGISTRY_FILE = "numbers.csv"
 REVOKED_FILE = "revoked.txt"
 
 
+# The number pattern every issued number of the cohort was made with, written when the first
+# numbers are issued. A number is printed on paper and checked against the site for years, so the
+# pattern may not change once numbers exist (roster/README.md: "Changing the number pattern").
+PATTERN_FILE = "numbers-pattern.txt"
+
+
 SECRET_FILE = ".secret"
 
 
@@ -98,6 +104,30 @@ def load_registry(path: Path, root: Path) -> tuple[list[RegistryEntry], list[Pro
         keys[entry.key] = line
         entries.append(entry)
     return entries, problems
+
+
+def load_issued_pattern(folder: Path, root: Path) -> tuple[str | None, list[Problem]]:
+    """The pattern the cohort's numbers were issued with (numbers-pattern.txt), or None."""
+    path = folder / PATTERN_FILE
+    if not path.is_file():
+        return None, []
+    rel = relpath(path, root)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None, [Problem(rel, 0, 0, "bad-registry", "the cohort's number pattern file cannot be read",
+                              "restore it from your backup, or write the pattern the printed numbers use, on one line")]
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if len(lines) != 1:
+        return None, [Problem(rel, 1, 1, "bad-registry", "the cohort's number pattern file should hold one pattern",
+                              "write the pattern the printed numbers use, e.g. ABC-{year}-{cohort}-{serial:04d}-{check}")]
+    return lines[0], []
+
+
+def pattern_file_text(pattern: str) -> str:
+    return ("# The pattern of every certificate number issued in this cohort (kept by `build.py certificates`).\n"
+            "# Never edit it, except to renumber on purpose: see roster/README.md, \"Changing the number pattern\".\n"
+            f"{pattern}\n")
 
 
 def load_revocations(path: Path, root: Path) -> tuple[list[Revocation], list[Problem]]:

@@ -20,19 +20,30 @@ from coursebuild.certificates.cohort_config import (
     COHORT_FILE,
     CohortConfig,
     check_cohort_config,
+    default_number_pattern,
     load_cohort_config,
 )
 from coursebuild.certificates.registry import (
+    PATTERN_FILE,
     REGISTRY_FILE,
     REVOKED_FILE,
     RegistryEntry,
     Revocation,
+    load_issued_pattern,
     load_registry,
     load_revocations,
     load_secret,
 )
 from coursebuild.certificates.trainees import Trainee, load_trainees
 from coursebuild.problems import Problem, relpath
+from coursebuild.source.prefixes import (
+    Prefixes,
+    PrefixesFile,
+    Wording,
+    check_wordings,
+    load_prefixes,
+)
+from coursebuild.source.yamlsource import Located
 
 ROSTER_DIR = "roster"
 
@@ -52,6 +63,12 @@ class Cohort:
     start: dt.date
     end: dt.date
     issued: dt.date
+    number_pattern: str = ""  # cohort.yml's, else the course's default (cohort_config.default_number_pattern)
+    issued_pattern: Optional[str] = None  # what numbers-pattern.txt says the issued numbers use
+    prefixes: Optional[Prefixes] = None  # the course's name prefixes and wordings, with the cohort's own
+
+    def wording(self, name: str) -> Wording:
+        return self.prefixes.wordings[name]
 
     def image(self, relative: str) -> Path:
         return (self.folder / relative).resolve()
@@ -66,10 +83,23 @@ class LoadedCohort:
     row_problems: list[Problem]  # bad trainee rows: skippable
 
 
+def load_course_cohort(course, folder: Path) -> LoadedCohort:
+    """A cohort of this course, read with everything the course decides: its id, numerals, hours,
+    default number pattern (from its short name) and name prefixes. What every command that
+    reads a roster should call, so that they all see the same numbers."""
+    from coursebuild.certificates.cohort_config import course_number_pattern
+
+    return load_cohort(folder, course.root, course.config.id, course.config.thai_numerals,
+                       sum(m.meta.duration for m in course.modules), course_number_pattern(course), course.prefixes)
+
+
 def load_cohort(folder: Path, root: Path, course_id: str, default_numerals: bool,
-                course_minutes: Optional[int] = None) -> LoadedCohort:
+                course_minutes: Optional[int] = None, default_pattern: Optional[str] = None,
+                prefixes: Optional[Prefixes] = None) -> LoadedCohort:
     """`course_minutes`, the course's modules added up, bounds a trainee's hours when cohort.yml
-    gives no course_hours (see trainees.hours_limit)."""
+    gives no course_hours (see trainees.hours_limit). `default_pattern` is the number pattern when
+    cohort.yml gives none (from the course's short name; else from its id). `prefixes`: the course's
+    (course.prefixes); None = theme/certificate/prefixes.yml and course/prefixes.yml, read here."""
     folder = folder.resolve()
     rel = relpath(folder, root)
     config_path = folder / COHORT_FILE
@@ -80,7 +110,14 @@ def load_cohort(folder: Path, root: Path, course_id: str, default_numerals: bool
     config, tree, problems = load_cohort_config(config_path, config_rel)
     if config is not None:
         problems += check_cohort_config(config, tree, folder, config_rel, course_id)
-    trainees, trainee_rel, row_problems, file_problems = load_trainees(folder, root, config, course_minutes)
+    if prefixes is None:
+        prefixes, sub = load_prefixes(root)
+        problems += sub
+    if config is not None and (config.prefixes or config.wordings):
+        extra = PrefixesFile(config.prefixes, config.wordings)
+        problems += check_wordings(extra, set(prefixes.wordings) | {w.name for w in config.wordings}, config_rel, tree)
+        prefixes = prefixes.extended(extra)
+    trainees, trainee_rel, row_problems, file_problems = load_trainees(folder, root, config, course_minutes, prefixes)
     problems += file_problems
     registry, sub = load_registry(folder / REGISTRY_FILE, root)
     problems += sub
@@ -88,6 +125,14 @@ def load_cohort(folder: Path, root: Path, course_id: str, default_numerals: bool
     problems += sub
     secret, sub = load_secret(folder, root)
     problems += sub
+    issued_pattern, sub = load_issued_pattern(folder, root)
+    problems += sub
+    pattern = ""
+    if config is not None:
+        pattern = config.number_pattern or default_pattern or default_number_pattern(course_id)
+        if registry and issued_pattern is not None and issued_pattern != pattern:
+            problems.append(_pattern_changed(tree, config_rel, f"{rel}/{PATTERN_FILE}", issued_pattern, pattern,
+                                             len(registry)))
     if config is None or trainees is None or any(p.is_error for p in problems):
         return LoadedCohort(None, problems, row_problems)
     start = dt.date.fromisoformat(config.start_date)
@@ -95,5 +140,18 @@ def load_cohort(folder: Path, root: Path, course_id: str, default_numerals: bool
     issued = dt.date.fromisoformat(config.issue_date) if config.issue_date else end
     numerals = default_numerals if config.thai_numerals is None else config.thai_numerals
     cohort = Cohort(folder.name, folder, rel, config, trainees, trainee_rel, registry, revocations, secret,
-                    numerals, start, end, issued)
+                    numerals, start, end, issued, pattern, issued_pattern, prefixes)
     return LoadedCohort(cohort, problems, row_problems)
+
+
+def _pattern_changed(tree: Located, config_rel: str, pattern_rel: str, issued: str, now: str, count: int) -> Problem:
+    """Renaming every issued number silently would make every paper already handed out show ไม่พบ."""
+    item = tree.value.get("number_pattern") if isinstance(tree.value, dict) else None
+    line, column = (item.line, item.column) if item is not None else (1, 1)
+    where = "number_pattern" if item is not None else "the default number pattern (from course.yml's short_name)"
+    return Problem(config_rel, line, column, "number-pattern-changed",
+                   f"{count} number(s) of this cohort were issued as '{issued}' ({pattern_rel}), but {where} "
+                   f"now gives '{now}': every printed certificate would stop verifying",
+                   f"put back number_pattern: \"{issued}\" in cohort.yml; to renumber on purpose (every paper must "
+                   f"be reprinted), write the new pattern into {pattern_rel} (roster/README.md, "
+                   "\"Changing the number pattern\")")

@@ -13,16 +13,12 @@ from coursebuild.certificates.cohort_config import CohortConfig, Eligibility
 from coursebuild.certificates.sheets import UncachedFormula, read_csv, read_xlsx
 from coursebuild.certificates.sheets import cell_text as _text
 from coursebuild.problems import Problem, relpath
+from coursebuild.source.prefixes import DEFAULT_WORDING, Prefixes, load_prefixes
 from coursebuild.thai import normalise_name
 
 TRAINEE_FILES = ("trainees.csv", "trainees.xlsx")
 
 
-# Accepted prefixes, each mapped to the full form printed on the certificate.
-PREFIXES = {
-    "นาย": "นาย", "นาง": "นาง", "นางสาว": "นางสาว", "เด็กชาย": "เด็กชาย", "เด็กหญิง": "เด็กหญิง",
-    "น.ส.": "นางสาว", "ด.ช.": "เด็กชาย", "ด.ญ.": "เด็กหญิง",
-}
 
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -49,10 +45,12 @@ _HEADER_TO_FIELD = {header: name for name, headers in COLUMNS.items() for header
 @dataclass(frozen=True)
 class Trainee:
     line: int  # row in the CSV (physical line) or in the worksheet
-    prefix: str  # full form, e.g. นางสาว
+    prefix: str  # as printed, e.g. นางสาว, ผู้ช่วยศาสตราจารย์ ดร. (source/prefixes.py)
     first_name: str  # normalised (thai.normalise_name)
     last_name: str
     no: str = ""
+    prefix_space: bool = False  # a rank: a space between it and the name (พันโท สุชาดา)
+    wording: str = DEFAULT_WORDING  # which certificate wording (monks: ถวาย)
     province: str = ""
     district: str = ""
     subdistrict: str = ""
@@ -63,8 +61,9 @@ class Trainee:
 
     @property
     def full_name(self) -> str:
-        """As printed: the prefix joined to a Thai first name, as Thai documents write it."""
-        joiner = "" if "\u0e00" <= self.first_name[:1] <= "\u0e7f" else " "
+        """As printed: the prefix joined to a Thai first name, as Thai documents write it, except
+        after a rank (the Royal Institute's spacing rules; theme/certificate/prefixes.yml)."""
+        joiner = "" if "\u0e00" <= self.first_name[:1] <= "\u0e7f" and not self.prefix_space else " "
         return f"{self.prefix}{joiner}{self.first_name} {self.last_name}"
 
     @property
@@ -94,9 +93,10 @@ def place_key(place: str) -> str:
 _Cell = tuple[object, int]  # (value, 1-based column)
 
 
-def load_trainees(folder: Path, root: Path, config: Optional[CohortConfig], course_minutes: Optional[int] = None
-                   ) -> tuple[Optional[list[Trainee]], str, list[Problem], list[Problem]]:
-    """Returns (trainees or None, file path, row problems, file problems)."""
+def load_trainees(folder: Path, root: Path, config: Optional[CohortConfig], course_minutes: Optional[int] = None,
+                  prefixes: Optional[Prefixes] = None) -> tuple[Optional[list[Trainee]], str, list[Problem], list[Problem]]:
+    """Returns (trainees or None, file path, row problems, file problems). `prefixes`: the course's
+    (defaults and course/prefixes.yml) with the cohort's own added; None = the defaults."""
     found = [folder / name for name in TRAINEE_FILES if (folder / name).is_file()]
     if len(found) != 1:
         rel = relpath(folder / TRAINEE_FILES[0], root)
@@ -117,6 +117,8 @@ def load_trainees(folder: Path, root: Path, config: Optional[CohortConfig], cour
     if any(p.is_error for p in problems):
         return None, rel, [], problems
     rules = config.eligibility if config else Eligibility()
+    if prefixes is None:
+        prefixes = load_prefixes(root)[0]
     needed = ["hours"] if rules.min_hours is not None or rules.min_attendance_percent is not None else []
     needed += ["score"] if rules.min_score is not None else []
     missing = [name for name in needed if name not in columns]
@@ -132,7 +134,7 @@ def load_trainees(folder: Path, root: Path, config: Optional[CohortConfig], cour
         cells = {name: (values[index] if index < len(values) else None, index + 1) for name, index in columns.items()}
         if all(_text(value) == "" for value, _ in cells.values()):
             continue
-        trainee, sub = _trainee(line, cells, rel, rules, hours_limit(rules, course_minutes))
+        trainee, sub = _trainee(line, cells, rel, rules, prefixes, hours_limit(rules, course_minutes))
         row_problems += sub
         if trainee is None:
             continue
@@ -193,7 +195,7 @@ def hours_limit(rules: Eligibility, course_minutes: Optional[int]) -> tuple[floa
     return 1000.0, ""
 
 
-def _trainee(line: int, cells: dict[str, _Cell], rel: str, rules: Eligibility,
+def _trainee(line: int, cells: dict[str, _Cell], rel: str, rules: Eligibility, prefixes: Prefixes,
              hours: tuple[float, str] = (1000.0, "")) -> tuple[Optional[Trainee], list[Problem]]:
     problems: list[Problem] = []
 
@@ -219,17 +221,11 @@ def _trainee(line: int, cells: dict[str, _Cell], rel: str, rules: Eligibility,
             bad(name, "bad-name", f"{COLUMNS[name][0]} on row {line} starts with a vowel or tone mark "
                                   f"('{text[name][0]}') that needs a letter before it",
                 "retype the name; a letter was probably lost when it was copied")
-    prefix = PREFIXES.get(text["prefix"].replace(" ", ""))
-    if prefix is None:
-        found = text["prefix"]
-        glued = next((p for p in sorted(PREFIXES, key=len, reverse=True) if text["first_name"].startswith(p)), "")
-        if not found and glued:
-            hint = f"the first name starts with '{glued}': move it to the คำนำหน้า column"
-        else:
-            hint = f"use one of: {', '.join(PREFIXES)}"
-        bad("prefix", "unknown-prefix",
-            f"row {line} has the prefix '{found}', which is not a recognised name prefix" if found
-            else f"row {line} has no prefix (คำนำหน้า)", hint)
+    prefix = prefixes.read(text["prefix"])
+    if isinstance(prefix, str) and prefix.startswith("ambiguous:"):
+        bad("prefix", "ambiguous-prefix", *_prefix_problem(line, text["prefix"], text["first_name"], prefix, prefixes))
+    elif isinstance(prefix, str):
+        bad("prefix", "unknown-prefix", *_prefix_problem(line, text["prefix"], text["first_name"], prefix, prefixes))
     numbers = {}
     for name, (limit, source) in (("hours", hours), ("score", (float(rules.max_score), "max_score in cohort.yml"))):
         if name not in cells or not text[name]:
@@ -249,9 +245,30 @@ def _trainee(line: int, cells: dict[str, _Cell], rel: str, rules: Eligibility,
     if problems:
         return None, problems
     other = {name: text.get(name, "") for name in ("no", "province", "district", "subdistrict", "village")}
-    return Trainee(line, prefix, text["first_name"], text["last_name"], hours=numbers["hours"],
+    return Trainee(line, prefix.printed, text["first_name"], text["last_name"], hours=numbers["hours"],
                    score=numbers["score"], name_columns=(cells["first_name"][1], cells["last_name"][1]),
-                   **other), []
+                   prefix_space=prefix.space, wording=prefix.wording, **other), []
+
+
+def _prefix_problem(line: int, found: str, first_name: str, reason: str, prefixes: Prefixes) -> tuple[str, str]:
+    """(message, hint) for a prefix cell that cannot be read."""
+    more = "add it to course/prefixes.yml, or to prefixes: in cohort.yml (roster/README.md, \"Prefixes\")"
+    if reason == "empty":
+        glued = next((p for p in prefixes.all_spellings() if first_name.startswith(p) and len(first_name) > len(p)), "")
+        hint = f"the first name starts with '{glued}': move it to the คำนำหน้า column" if glued \
+            else "write นาย, นาง, นางสาว or the trainee's title"
+        return f"row {line} has no prefix (คำนำหน้า)", hint
+    if reason.startswith("ambiguous:"):
+        spelling = reason.split(":", 1)[1]
+        means = prefixes.ambiguous[spelling]
+        return (f"row {line} has the prefix '{found}': '{spelling}' may be {', '.join(means[:-1])} or {means[-1]}",
+                "write the rank in full, so the certificate names the right service")
+    if reason == "alone":
+        return (f"row {line} has the prefix '{found}', which joins นาย/นาง/นางสาว or a monk's title to another title",
+                "keep only the title: a rank, an academic title or ดร. replaces นาย, นาง and นางสาว")
+    return (f"row {line} has the prefix '{found}', which is not a recognised name prefix",
+            f"check the spelling (e.g. นาย, นางสาว, น.ส., ผศ.ดร., ว่าที่ร้อยตรี, พระ); the full list is "
+            f"theme/certificate/prefixes.yml; {more}")
 
 
 _THAI_TO_ASCII = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")

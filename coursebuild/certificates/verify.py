@@ -7,7 +7,9 @@ How it works (also explained to editors in roster/README.md):
   every printed certificate number, is an HMAC of the cohort and serial under that key: 8 Crockford
   base-32 characters, 40 bits. Nobody can compute a number without the key or the paper.
 - The public site gets, per cohort, only SHA-256 hashes of "number + name" for issued certificates
-  and of the number alone for revoked ones (dist/verify/<cohort>.json → site/verify/data/). The
+  and of the number alone for revoked ones (published/verify/<cohort>.json → site/verify/data/).
+  published/ is tracked by git: the office computer that issues a real cohort's certificates
+  commits that one file, and the site build (CI included, which never sees a roster) reads it. The
   hashed text includes the check code, so the file cannot be searched for a person's name without
   the paper in hand: guessing means 2^40 tries per serial per candidate name.
 - The verify page (theme/certificate/verify.js) hashes what the visitor types with
@@ -27,7 +29,10 @@ from urllib.parse import quote
 from coursebuild import urls
 
 VERIFY_DATA_DIR = "data"  # under site/verify/
-PUBLIC_DIR = Path("dist") / "verify"  # where `certificates` leaves the public hash files
+# Where `certificates` leaves the public hash files: tracked by git (unlike dist/), so a real cohort's
+# file reaches the site that CI builds, which never sees a roster (roster/README.md, "Publishing").
+PUBLISHED_DIR = Path("published")
+PUBLIC_DIR = PUBLISHED_DIR / "verify"
 FORMAT = 1
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CHECK_LENGTH = 8
@@ -71,15 +76,18 @@ class PublicCohort:
     issued: str
     valid: list[str]
     revoked: list[str]
+    course: str = ""  # the course id: the site publishes only its own course's cohorts
 
     def to_json(self) -> str:
         data = {"format": FORMAT, "cohort": self.cohort, "prefix": self.prefix, "title": self.title,
                 "issued": self.issued, "valid": sorted(self.valid), "revoked": sorted(self.revoked)}
+        if self.course:
+            data["course"] = self.course
         return json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n"
 
 
 def write_public_data(root: Path, data: PublicCohort) -> Path:
-    """dist/verify/<cohort>.json, replaced atomically."""
+    """published/verify/<cohort>.json, replaced atomically."""
     target = root / PUBLIC_DIR / f"{data.cohort}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)

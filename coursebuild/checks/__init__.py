@@ -17,6 +17,7 @@ from coursebuild.checks.links import check_links, check_quiz_images
 from coursebuild.checks.notes import check_trainer_notes_closed
 from coursebuild.checks.prose import course_prose
 from coursebuild.checks.quiz_quality import check_quiz_quality
+from coursebuild.checks.requirements import check_requirements
 from coursebuild.checks.safety import (
     check_addresses,
     check_content_html,
@@ -34,6 +35,7 @@ def check_course(course: Course) -> list[Problem]:
     return [*check_texts(course), *check_links(course), *check_quiz_images(course),
             *check_trainer_notes_closed(course), *check_terms(course, prose), *check_claims(course, prose),
             *check_quiz_quality(course, prose), *check_time_boxes(course), *check_course_total(course),
+            *check_requirements(course),
             *check_claimed_durations(course),
             *check_content_html(course), *check_addresses(course), *check_symlinks(course)]
 

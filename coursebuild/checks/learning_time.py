@@ -101,7 +101,7 @@ def check_course_total(course: Course) -> list[Problem]:
     total = course_minutes(course)
     if total >= requirements.min_hours * 60:
         return []
-    line, column = _config_position(course.root, "requirements", "min_hours")
+    line, column = config_position(course.root, "requirements", "min_hours")
     return [Problem("course/course.yml", line, column, "course-too-short",
                     f"the modules' durations add up to {_hours(total)}, less than the {requirements.min_hours} "
                     "hours the curriculum requires",
@@ -180,11 +180,12 @@ def check_cohort_hours(course: Course, cohort) -> list[Problem]:
     return problems
 
 
-def _config_position(root: Path, *keys: str) -> tuple[int, int]:
-    return _position(root / "course" / "course.yml", *keys)
+def config_position(root: Path, *keys: str, at_key: bool = False) -> tuple[int, int]:
+    """Where a nested key's value (or, `at_key`, the key itself) is written in course.yml."""
+    return _position(root / "course" / "course.yml", *keys, at_key=at_key)
 
 
-def _position(path: Path, *keys: str) -> tuple[int, int]:
+def _position(path: Path, *keys: str, at_key: bool = False) -> tuple[int, int]:
     """Where a nested key's value is written in a YAML file (1, 1 if it cannot be read)."""
     try:
         tree, _ = load_yaml(path.read_text(encoding="utf-8-sig"), path.name)
@@ -193,4 +194,8 @@ def _position(path: Path, *keys: str) -> tuple[int, int]:
     item: Located | None = tree
     for key in keys:
         item = item.value.get(key) if item is not None and isinstance(item.value, dict) else None
-    return (item.line, item.column) if item is not None else (1, 1)
+    if item is None:
+        return 1, 1
+    if at_key and item.key_line:
+        return item.key_line, item.key_column
+    return item.line, item.column

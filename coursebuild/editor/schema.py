@@ -47,6 +47,12 @@ def _cohort_model() -> type | None:
     return CohortConfig
 
 
+def _prefixes_model() -> type:
+    from coursebuild.source.prefixes import PrefixesFile
+
+    return PrefixesFile
+
+
 SCHEMA_FILES = [
     SchemaFile("course.schema.json", "ตั้งค่าหลักสูตร (course/course.yml)",
                "ชื่อหลักสูตร หน่วยงานผู้จัด ลำดับบทเรียน และเกณฑ์ผ่าน", lambda: model.CourseConfig),
@@ -62,6 +68,8 @@ SCHEMA_FILES = [
                "ข้อเท็จจริงทุกข้อของหลักสูตร ปรากฏที่ใด และมาจากแหล่งใด", lambda: model.ClaimsFile),
     SchemaFile("cohort.schema.json", "ข้อมูลรุ่นการอบรม (roster/<รุ่น>/cohort.yml)",
                "วันที่ สถานที่ และผู้ลงนามวุฒิบัตรของการอบรมหนึ่งรุ่น", _cohort_model),
+    SchemaFile("prefixes.schema.json", "คำนำหน้าชื่อ (course/prefixes.yml, theme/certificate/prefixes.yml)",
+               "คำนำหน้าชื่อที่รายชื่อผู้เข้าอบรมใช้ได้ วิธีพิมพ์บนวุฒิบัตร และถ้อยคำบนวุฒิบัตร", _prefixes_model),
 ]
 
 

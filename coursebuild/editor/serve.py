@@ -132,7 +132,11 @@ class PreviewServer:
         """Load and check everything; build the site only when there is no error."""
         from coursebuild.checks import load_checked_course
         from coursebuild.markup import load_site_config
-        from coursebuild.render.site.build import CARRIED_OVER, SiteBuilder, with_site_url
+        from coursebuild.render.site.build import (
+            CARRIED_OVER,
+            SiteBuilder,
+            with_site_url,
+        )
         from coursebuild.render.site.engines import choose_engine
         from coursebuild.render.site.pages import read_handout_manifest
         from coursebuild.write import sync_tree

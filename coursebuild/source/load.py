@@ -16,9 +16,10 @@ from coursebuild.source.model import (
     CourseConfig,
     ModuleMeta,
     PageMeta,
-    QuizFile,
     convert,
 )
+from coursebuild.source.prefixes import Prefixes, load_prefixes
+from coursebuild.source.quizzes import Quiz, load_quizzes
 from coursebuild.source.terms import Terms, load_terms
 from coursebuild.source.yamlsource import Located, load_yaml
 
@@ -56,19 +57,6 @@ class Module:
 
 
 @dataclass(frozen=True)
-class Quiz:
-    data: QuizFile
-    path: str
-    source: Path
-    pass_mark: int  # percent, resolved against the course default
-    tree: Located | None = field(default=None, compare=False, repr=False)  # as parsed, for positions
-
-    @property
-    def module(self) -> str:
-        return self.data.module
-
-
-@dataclass(frozen=True)
 class Course:
     root: Path
     config: CourseConfig
@@ -79,6 +67,7 @@ class Course:
     content_files: list[Path] = field(default_factory=list)  # every source file, for text checks
     terms: Terms | None = None  # course/terms.yml, when the course has one
     claims: Claims | None = None  # course/claims.yml, when the course has one
+    prefixes: Prefixes | None = None  # name prefixes for rosters: theme's defaults + course/prefixes.yml
 
     @property
     def course_dir(self) -> Path:
@@ -165,7 +154,9 @@ def load_course(root: Path) -> tuple[Course | None, list[Problem]]:
         config, sub = convert(CourseConfig, tree, config_rel, "course.yml")
         problems += sub
     if config is None:
-        return None, problems
+        # Still read every other file: a slip in course.yml must not hide their problems until
+        # the next run (every error in one run).
+        return None, problems + _problems_without_config(root, tree)
 
     content_files = [config_path]
     modules: list[Module] = []
@@ -234,16 +225,50 @@ def load_course(root: Path) -> tuple[Course | None, list[Problem]]:
         if page is not None:
             pages.append(page)
 
-    quizzes, quiz_files, sub = load_quizzes(root, config, set(seen))
+    quizzes, quiz_files, sub = load_quizzes(root, config.pass_mark, set(seen))
     problems += sub
     content_files += quiz_files
     terms, sub = load_terms(root)
     problems += sub
     claims, sub = load_claims(root)
     problems += sub
+    prefixes, sub = load_prefixes(root)
+    problems += sub
     if home is None:
         return None, problems
-    return Course(root, config, home, modules, quizzes, pages, content_files, terms, claims), problems
+    return Course(root, config, home, modules, quizzes, pages, content_files, terms, claims, prefixes), problems
+
+
+def _listed(tree: Located | None, key: str) -> list[str] | None:
+    """course.yml's list under `key` as far as it can be read, when the file as a whole could not."""
+    item = tree.value.get(key) if tree is not None and isinstance(tree.value, dict) else None
+    if item is None or not isinstance(item.value, list):
+        return None
+    return [str(x.value) for x in item.value if isinstance(x.value, (str, int)) and not isinstance(x.value, bool)]
+
+
+def _problems_without_config(root: Path, tree: Located | None) -> list[Problem]:
+    """Every module, page, quiz and list file read and checked on its own, when course.yml is
+    unreadable: the modules it lists if that much can be read, else every file in modules/."""
+    course_dir = root / COURSE_DIR
+    problems: list[Problem] = []
+    module_ids = _listed(tree, "modules")
+    if module_ids is None:
+        module_ids = [p.stem for p in sorted((course_dir / MODULE_DIR).glob("*.md"))]
+    for module_id in dict.fromkeys(module_ids):
+        path = course_dir / MODULE_DIR / f"{module_id}.md"
+        if path.is_file():
+            problems += load_page(path, root, ModuleMeta)[2]
+    pages = [HOME_PAGE] + [name for name in (_listed(tree, "pages") or []) if is_inside_course(name, course_dir)]
+    for name in dict.fromkeys(pages):
+        if name.endswith(".md") and (course_dir / name).is_file():
+            problems += load_page(course_dir / name, root, PageMeta)[2]
+    # The default pass mark stands in for course.yml's; it changes no problem a quiz can have.
+    problems += load_quizzes(root, CourseConfig.__dataclass_fields__["pass_mark"].default, set(module_ids))[2]
+    problems += load_terms(root)[1]
+    problems += load_claims(root)[1]
+    problems += load_prefixes(root)[1]
+    return problems
 
 
 def is_inside_course(name: str, course_dir: Path) -> bool:
@@ -257,53 +282,6 @@ def is_inside_course(name: str, course_dir: Path) -> bool:
         return False
 
 
-def load_quizzes(root: Path, config: CourseConfig, module_ids: set[str]) -> tuple[dict[str, Quiz], list[Path], list[Problem]]:
-    problems: list[Problem] = []
-    quizzes: dict[str, Quiz] = {}
-    files = sorted((root / QUIZ_DIR).glob("*.y*ml"))
-    for path in files:
-        rel = relpath(path, root)
-        text, sub = read_text(path, root, MAX_YAML_BYTES)
-        problems += sub
-        if text is None:
-            continue
-        tree, sub = load_yaml(text, rel)
-        problems += sub
-        if tree is None:
-            continue
-        data, sub = convert(QuizFile, tree, rel, "quiz")
-        problems += sub
-        if data is None:
-            continue
-        guard = MarkdownGuard(rel)  # each quiz text is rendered on its own
-        for item in yaml_texts(tree):
-            guard.add(item.value, item.line, item.column, exact=False)
-        sub = guard.finish()
-        if sub:
-            problems += sub
-            continue
-        module_item = tree.value["module"]
-        if data.module not in module_ids:
-            close = sorted(module_ids)
-            problems.append(Problem(rel, module_item.line, module_item.column, "quiz-unknown-module",
-                                    f"this quiz is for module '{data.module}', which is not in course.yml",
-                                    f"use one of: {', '.join(close)}" if close else "add the module first"))
-            continue
-        if path.stem != data.module:
-            problems.append(Problem(rel, module_item.line, module_item.column, "id-mismatch",
-                                    f"quiz file name '{path.name}' differs from its module '{data.module}'",
-                                    f"rename the file to {data.module}.yml"))
-            continue
-        if data.module in quizzes:
-            problems.append(Problem(rel, module_item.line, module_item.column, "duplicate-id",
-                                    f"module '{data.module}' already has a quiz ({quizzes[data.module].path})",
-                                    "keep one quiz per module"))
-            continue
-        problems += check_quiz_rules(data, rel)
-        quizzes[data.module] = Quiz(data, rel, path, data.pass_mark or config.pass_mark, tree)
-    return quizzes, files, problems
-
-
 def yaml_texts(item: Located):
     """Every text value in a YAML tree: the build may render any of them as Markdown."""
     if isinstance(item.value, dict):
@@ -314,38 +292,6 @@ def yaml_texts(item: Located):
             yield from yaml_texts(value)
     elif isinstance(item.value, str):
         yield item
-
-
-def check_quiz_rules(quiz: QuizFile, path: str) -> list[Problem]:
-    problems: list[Problem] = []
-    seen: dict[str, int] = {}
-    for q in quiz.questions:
-        if q.id in seen:
-            problems.append(Problem(path, q.line, q.column, "duplicate-id",
-                                    f"question id '{q.id}' is used twice (first on line {seen[q.id]})",
-                                    "give every question its own id, and never reuse an old one"))
-        seen.setdefault(q.id, q.line)
-        correct = sum(c.correct for c in q.choices)
-        if q.type in ("single", "true_false") and correct != 1:
-            problems.append(Problem(path, q.line, q.column, "quiz-correct-count",
-                                    f"question {q.id} is '{q.type}' but has {correct} correct choices",
-                                    "mark exactly one choice with correct: true"))
-        if q.type == "multiple" and correct == 0:
-            problems.append(Problem(path, q.line, q.column, "quiz-no-correct",
-                                    f"question {q.id} has no correct choice",
-                                    "mark at least one choice with correct: true"))
-        if q.type == "true_false" and len(q.choices) != 2:
-            problems.append(Problem(path, q.line, q.column, "quiz-true-false-choices",
-                                    f"true/false question {q.id} has {len(q.choices)} choices",
-                                    "give exactly two choices: ถูก and ผิด"))
-        texts: dict[str, int] = {}
-        for c in q.choices:
-            if c.text in texts:
-                problems.append(Problem(path, c.line, c.column, "duplicate-choice",
-                                        f"question {q.id} has the choice '{c.text}' twice",
-                                        "make every choice different"))
-            texts[c.text] = c.line
-    return problems
 
 
 def locate(page: Page, needle: str) -> tuple[int, int]:

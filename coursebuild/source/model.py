@@ -37,12 +37,38 @@ def internal() -> Any:
 # --- course.yml ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Range:
+    """A count the course must keep within; either end may be left out."""
+
+    min: Optional[int] = field(default=None, metadata=spec("อย่างน้อย", "", min=0, max=1000))
+    max: Optional[int] = field(default=None, metadata=spec("ไม่เกิน", "", min=0, max=1000))
+
+
+# What a module can be required to have: front-matter lists, boxes in the lesson, and its quiz.
+ModuleSection = Literal["key_points", "references", "activity", "neighbour", "trainer", "quiz"]
+
+
+@dataclass(frozen=True)
 class Requirements:
-    """What the curriculum demands of the whole course; `check` holds the course to it."""
+    """What the curriculum demands of the whole course; `check` holds the course to it.
+
+    These are the course's own rules (nine modules and 18 hours for one course, two modules for
+    another), so they live in its course.yml, not in the tool or its tests."""
 
     min_hours: Optional[int] = field(default=None, metadata=spec(
         "ชั่วโมงเรียนขั้นต่ำ", "เวลาเรียนรวมของทุกบท (duration) ต้องไม่น้อยกว่านี้ เวลาพักไม่นับเป็นเวลาเรียน "
         "เช่น หลักสูตรการเข้าใจดิจิทัลกำหนด 18 ชั่วโมง", min=1, max=1000))
+    modules: Optional[Range] = field(default=None, metadata=spec(
+        "จำนวนบทเรียน", "เช่น min: 9 และ max: 9 เมื่อหลักสูตรต้นแบบกำหนดเก้าบท"))
+    objectives_per_module: Optional[Range] = field(default=None, metadata=spec(
+        "จำนวนวัตถุประสงค์ต่อบท", "เช่น min: 2 และ max: 4"))
+    questions_per_quiz: Optional[Range] = field(default=None, metadata=spec(
+        "จำนวนคำถามต่อแบบทดสอบ", "เช่น min: 8 และ max: 12"))
+    question_types_per_quiz: Optional[Range] = field(default=None, metadata=spec(
+        "จำนวนชนิดคำถามต่อแบบทดสอบ", "min: 2 = ทุกแบบทดสอบต้องมีคำถามอย่างน้อยสองชนิด (single multiple true_false)"))
+    module_sections: list[ModuleSection] = field(default_factory=list, metadata=spec(
+        "ส่วนที่ทุกบทต้องมี", "key_points references (ในส่วนหัว) activity neighbour trainer (กล่องในบทเรียน) "
+        "และ quiz (แบบทดสอบท้ายบท)"))
 
 
 @dataclass(frozen=True)
@@ -69,7 +95,8 @@ class CourseConfig:
     thai_numerals: bool = field(default=False, metadata=spec("ใช้เลขไทย", "พิมพ์วันที่และเลขหน้าในเอกสารเป็นเลขไทย"))
     pages: list[str] = field(default_factory=list, metadata=spec("หน้าเพิ่มเติม", "ไฟล์ .md ใน course/ ที่แสดงต่อจากบทเรียน เช่น glossary.md"))
     requirements: Optional[Requirements] = field(default=None, metadata=spec(
-        "ข้อกำหนดของหลักสูตร", "สิ่งที่หลักสูตรต้นแบบกำหนด เช่น ชั่วโมงเรียนขั้นต่ำ (min_hours)"))
+        "ข้อกำหนดของหลักสูตร", "สิ่งที่หลักสูตรต้นแบบกำหนด เช่น ชั่วโมงเรียนขั้นต่ำ (min_hours) จำนวนบท "
+        "จำนวนคำถามต่อแบบทดสอบ และส่วนที่ทุกบทต้องมี"))
 
 
 # --- module front matter ------------------------------------------------------------------------
@@ -199,7 +226,8 @@ class Claim:
 
 @dataclass(frozen=True)
 class ClaimsFile:
-    claims: list[Claim] = field(metadata=spec("ข้อกล่าวอ้าง", "หนึ่งรายการต่อหนึ่งข้อเท็จจริง", min_items=1))
+    # May be empty: a new course (`build.py init`) starts with no claims and adds one per fact it writes.
+    claims: list[Claim] = field(metadata=spec("ข้อกล่าวอ้าง", "หนึ่งรายการต่อหนึ่งข้อเท็จจริง"))
 
 
 # --- conversion: Located YAML -> dataclass, collecting problems --------------------------------

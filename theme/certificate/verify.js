@@ -11,7 +11,6 @@
   var VALID_LABEL = "osd-certificate-v1";
   var REVOKED_LABEL = "osd-revoked-v1";
   var HASH_HEX = 32;
-  var PREFIXES = ["เด็กหญิง", "เด็กชาย", "นางสาว", "นาง", "นาย", "ด.ช.", "ด.ญ.", "น.ส."];
   var THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙";
   var files = {};
 
@@ -26,14 +25,25 @@
     return normaliseName(text).replace(/\s+/g, "").toLowerCase();
   }
 
-  /* The certificate hashes the name without its prefix; the visitor may type one or not.
-     Both readings are tried, so a first name such as นางนวล is never cut short. */
-  function nameKeys(text) {
-    var name = normaliseName(text);
-    var keys = [nameKey(name)];
-    PREFIXES.forEach(function (prefix) {
-      if (name.indexOf(prefix) === 0 && name.length > prefix.length) keys.push(nameKey(name.slice(prefix.length)));
-    });
+  /* The certificate hashes the name without its prefix; the visitor may type one, several
+     (ผศ.ดร., รศ. พ.ท. ดร.) or none. Every reading is tried, so a first name such as นางนวล is
+     never cut short. `prefixes` is the course's list (theme/certificate/prefixes.yml and
+     course/prefixes.yml), filled in by the build, longest first. */
+  function nameKeys(text, prefixes) {
+    var start = nameKey(text);
+    var keys = [start], seen = {}, queue = [start];
+    seen[start] = true;
+    while (queue.length && keys.length < 64) {
+      var name = queue.shift();
+      prefixes.forEach(function (prefix) {
+        var key = nameKey(prefix);
+        if (key && name.indexOf(key) === 0 && name.length > key.length && !seen[name.slice(key.length)]) {
+          seen[name.slice(key.length)] = true;
+          keys.push(name.slice(key.length));
+          queue.push(name.slice(key.length));
+        }
+      });
+    }
     return keys;
   }
 
@@ -98,7 +108,9 @@
     return Promise.all([
       Promise.all(cohorts.map(function (cohort) { return load(cohort.file); })),
       sha(REVOKED_LABEL + "\n" + number),
-      Promise.all(nameKeys(name).map(function (key) { return sha(VALID_LABEL + "\n" + number + "\n" + key); }))
+      Promise.all(nameKeys(name, JSON.parse(form.getAttribute("data-prefixes") || "[]")).map(function (key) {
+        return sha(VALID_LABEL + "\n" + number + "\n" + key);
+      }))
     ]).then(function (results) {
       var data = results[0], revoked = results[1], valid = results[2];
       for (var i = 0; i < data.length; i++) {
@@ -116,7 +128,7 @@
         for (var k = 0; k < valid.length; k++) {
           if (data[j].valid.indexOf(valid[k]) >= 0) {
             show(box, "valid", "ถูกต้อง", "วุฒิบัตรเลขที่ " + number + " ออกให้ " + normaliseName(name) +
-              " · " + data[j].title + " · ให้ไว้ ณ วันที่ " + data[j].issued);
+              " · " + data[j].title + " · ลงวันที่ " + data[j].issued);
             return;
           }
         }

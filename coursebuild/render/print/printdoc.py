@@ -29,10 +29,10 @@ from coursebuild.markup import (
     render_markdown,
     strip_admonitions,
 )
-from coursebuild.problems import Problem
-from coursebuild.render.views import QuizView, format_duration, make_quiz_view
 from coursebuild.page_links import page_references
+from coursebuild.problems import Problem
 from coursebuild.render.print.thai_lines import glue_thai_html
+from coursebuild.render.views import QuizView, format_duration, make_quiz_view
 from coursebuild.source.load import Course, Module, Page
 from coursebuild.templates import template_env as shared_template_env
 from coursebuild.thai import number, thai_date, thai_digits

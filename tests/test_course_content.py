@@ -1,4 +1,9 @@
-"""The real course meets the curriculum's structural minimums and cites its facts."""
+"""The project's own course, whichever it is: the sample อสด. course or one made by `build.py init`.
+
+Only what holds for any course is tested here: it passes `check --strict` (which enforces the
+course's own `requirements:` from course.yml: module count, hours, quiz length, sections) and,
+when the fact sheet is beside the checkout, its registered hotlines and addresses come from it.
+The tool itself is tested on the fixtures in tests/fixtures/, never on this course."""
 from __future__ import annotations
 
 import re
@@ -8,8 +13,6 @@ import pytest
 
 from coursebuild.checks import load_checked_course
 from coursebuild.checks.claims import check_claims
-from coursebuild.checks.learning_time import check_claimed_durations, check_time_boxes
-from coursebuild.markup import admonition_blocks
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT.parent / "shared" / "facts-th.md"
@@ -17,37 +20,23 @@ FACTS = ROOT.parent / "shared" / "facts-th.md"
 
 @pytest.fixture(scope="module")
 def course():
-    course, problems = load_checked_course(ROOT)
-    assert course is not None, "\n".join(f"{p.path}:{p.line}: {p.message}" for p in problems)
+    # strict: every warning counts. check itself enforces course.yml's requirements (module count,
+    # hours, quiz length, required sections: checks/requirements.py), so they hold here too.
+    course, problems = load_checked_course(ROOT, strict=True)
+    assert course is not None and problems == [], "\n".join(f"{p.path}:{p.line}: {p.message}" for p in problems)
     return course
 
 
-def test_course_is_the_nine_modules_of_at_least_18_hours(course):
-    assert len(course.modules) == 9
-    assert sum(m.meta.duration for m in course.modules) >= course.config.requirements.min_hours * 60
-
-
-@pytest.mark.parametrize("index", range(9))
-def test_module_meets_the_minimums(course, index):
-    module = course.modules[index]
-    assert 2 <= len(module.meta.objectives) <= 4, module.id
-    assert module.meta.key_points, module.id
-    assert module.meta.references, module.id
-    body = module.page.body
-    assert admonition_blocks(body, "trainer"), f"{module.id} has no trainer notes"
-    assert admonition_blocks(body, "activity"), f"{module.id} has no activity"
-    assert admonition_blocks(body, "neighbour"), f"{module.id} has no help-a-neighbour box"
-    quiz = course.quizzes[module.id]
-    assert 8 <= len(quiz.data.questions) <= 12, module.id
-    assert all(q.explanation.strip() for q in quiz.data.questions)
-    assert len({q.type for q in quiz.data.questions}) >= 2, f"{module.id}: mix question types"
+def test_the_course_passes_check_strict(course):
+    assert course.modules and course.config.title
 
 
 def test_every_claim_is_registered_with_a_source_that_exists(course):
     """A wrong hotline number sends a scam victim to the wrong place: every number, domain, law and
     app name of the course is in course/claims.yml (check_claims finds none outside it, see
     tests/test_claims.py for the warning on a new one), and each entry's fact-sheet section exists."""
-    assert course.claims is not None
+    if course.claims is None:
+        pytest.skip("the course keeps no claims register")
     assert check_claims(course) == []
     if not FACTS.is_file():
         pytest.skip("shared/facts-th.md is not beside the checkout")
@@ -76,10 +65,3 @@ def test_every_phone_number_and_domain_claim_is_in_the_fact_sheet(course):
                 for domain in re.findall(r"(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:go\.th|or\.th|com|org|net|th))",
                                          match.text.lower()):
                     assert domain in facts or domain in cited, f"{claim.data.id}: {domain} is unsourced"
-
-
-def test_learning_time_adds_up_to_what_the_curriculum_requires(course):
-    requirements = course.config.requirements
-    assert requirements is not None and requirements.min_hours == 18
-    assert sum(m.meta.duration for m in course.modules) >= requirements.min_hours * 60
-    assert check_time_boxes(course) == [] and check_claimed_durations(course) == []
