@@ -8,9 +8,8 @@ own build, check and tests.
   by pdftotext, zip members) is searched for the sample course's words.
 - `test_init_on_a_clean_clone_gives_a_course_that_builds_and_passes_its_tests`: the tracked files of
   this repository copied as a clone would have them; `init`, two `new-module`s, a three-trainee
-  cohort, `build`, `check --strict`, `schema --check`, then the quick tier of the test suite run
-  inside the copy (`make test-fast`'s selection: unit and golden tests, which include the tests of
-  the project's own course and docs). The browser and PDF tiers are left out there: they test the
+  cohort, `make`, `check --strict`, `schema --check`, then `make test-fast` inside the copy (unit
+  and golden tests, which include the tests of the project's own course and docs). The browser and PDF tiers are left out there: they test the
   tool on tests/fixtures/, which init does not touch, and would double the time of `make test`.
 """
 from __future__ import annotations
@@ -139,7 +138,10 @@ def test_init_on_a_clean_clone_gives_a_course_that_builds_and_passes_its_tests(t
     (cohort / "cohort.yml").write_text(COHORT_YML, encoding="utf-8")
     (cohort / "trainees.csv").write_text(TRAINEES, encoding="utf-8")
 
-    built = _run(project, python, "build.py", "build")
+    # `make` and `make test-fast` as a new agency types them, with this suite's installed .venv
+    # (VENV=) instead of a second install of every package.
+    venv = f"VENV={Path(sys.prefix)}"
+    built = _run(project, "make", venv)
     assert "3 certificate(s)" in built.stdout
     assert "published/verify/2567-kkn-1.json" in built.stdout
     _run(project, python, "build.py", "check", "--strict")
@@ -149,8 +151,7 @@ def test_init_on_a_clean_clone_gives_a_course_that_builds_and_passes_its_tests(t
     assert "อสม-2567-KKN1-0001-" in summary and "ว่าที่ร้อยตรีหญิง สมศรี ใจดี" in summary
 
     # The suite's quick tier in the new course; its course tests read the new course.
-    tests = _run(project, python, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-x",
-                 "-m", "not browser and not pdf and not slow", timeout=1800)
+    tests = _run(project, "make", "test-fast", venv, timeout=1800)
     assert " passed" in tests.stdout and "failed" not in tests.stdout
 
     # A second init is refused: the folder now holds a real course and a real cohort.
