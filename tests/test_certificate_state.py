@@ -364,8 +364,8 @@ def test_two_thai_cohort_ids_get_different_secret_variables(project, monkeypatch
     # Regression: every Thai letter became '_', so two Thai ids of the same length shared a name.
     names = {secret_env_name(i) for i in ("ขอนแก่น", "กรุงเทพ", "ขอนแก่น-1", "ขอนแก่น_1", "Sample-2565", "sample-2565")}
     assert len(names) == 6
-    assert secret_env_name("sample-2565-bkk") == "OSD_CERT_SECRET_SAMPLE_2565_BKK"  # documented, unchanged
-    assert re.fullmatch(r"OSD_CERT_SECRET__[0-9A-F]+", secret_env_name("ขอนแก่น"))
+    assert secret_env_name("sample-2565-bkk") == "COURSE_CERT_SECRET_SAMPLE_2565_BKK"  # documented
+    assert re.fullmatch(r"COURSE_CERT_SECRET__[0-9A-F]+", secret_env_name("ขอนแก่น"))
     for name in ("ขอนแก่น", "กรุงเทพ"):
         (project / "roster" / name).mkdir(parents=True)
     monkeypatch.setenv(secret_env_name("ขอนแก่น"), "ab" * 32)

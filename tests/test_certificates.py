@@ -274,10 +274,15 @@ def test_secret_is_created_private_once_and_env_var_wins(project, monkeypatch):
     number = summary(project, "secret")[0]["number"]
     command.build_certificates(course, [folder])
     assert summary(project, "secret")[0]["number"] == number
-    monkeypatch.setenv("OSD_CERT_SECRET_SECRET", "ab" * 32)
+    monkeypatch.setenv("COURSE_CERT_SECRET_SECRET", "ab" * 32)
     command.build_certificates(course, [folder])
     other = summary(project, "secret")[0]["number"]
     assert other != number and other[:-8] == number[:-8]  # same serial, another check code
+    # The first release's variable name still works, after the new one.
+    monkeypatch.delenv("COURSE_CERT_SECRET_SECRET")
+    monkeypatch.setenv("OSD_CERT_SECRET_SECRET", "ab" * 32)
+    command.build_certificates(course, [folder])
+    assert summary(project, "secret")[0]["number"] == other
 
 
 def test_revoked_number_gets_no_pdf_and_a_revocation_hash(project):

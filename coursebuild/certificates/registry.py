@@ -28,7 +28,10 @@ PATTERN_FILE = "numbers-pattern.txt"
 SECRET_FILE = ".secret"
 
 
-SECRET_ENV_PREFIX = "OSD_CERT_SECRET_"
+SECRET_ENV_PREFIX = "COURSE_CERT_SECRET_"
+# The name the first release used (named after the sample course, อสด. = OSD); still read, after
+# the new one, so that a build machine set up then keeps working.
+LEGACY_SECRET_ENV_PREFIX = "OSD_CERT_SECRET_"
 
 
 LOCK_FILE = ".lock"  # held (flock) by a `certificates` run while it works on the cohort
@@ -150,23 +153,27 @@ def load_revocations(path: Path, root: Path) -> tuple[list[Revocation], list[Pro
 _PLAIN_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def secret_env_name(cohort_id: str) -> str:
+def secret_env_name(cohort_id: str, prefix: str = SECRET_ENV_PREFIX) -> str:
     """The environment variable that may hold a cohort's secret. Different ids never share one.
 
     An id of lower-case English letters and digits, with single hyphens between them, is written
-    in upper case with '_' for '-' (sample-2565-bkk → OSD_CERT_SECRET_SAMPLE_2565_BKK); such a
+    in upper case with '_' for '-' (sample-2565-bkk → COURSE_CERT_SECRET_SAMPLE_2565_BKK); such a
     name never has two '_' in a row after the prefix. Any other id (Thai, upper case, '_', '--')
-    is written as '_' and the hex of its UTF-8 bytes (รุ่น1 → OSD_CERT_SECRET__E0B8A3…31), so
+    is written as '_' and the hex of its UTF-8 bytes (รุ่น1 → COURSE_CERT_SECRET__E0B8A3…31), so
     it starts with '__' and cannot meet a name of the first kind."""
     if _PLAIN_ID.fullmatch(cohort_id):
-        return SECRET_ENV_PREFIX + cohort_id.upper().replace("-", "_")
-    return SECRET_ENV_PREFIX + "_" + cohort_id.encode("utf-8").hex().upper()
+        return prefix + cohort_id.upper().replace("-", "_")
+    return prefix + "_" + cohort_id.encode("utf-8").hex().upper()
 
 
 def load_secret(folder: Path, root: Path) -> tuple[str, list[Problem]]:
-    """The cohort's check-code key: env var OSD_CERT_SECRET_<COHORT>, else roster/<cohort>/.secret."""
-    env = secret_env_name(folder.name)
-    value, where = os.environ.get(env, ""), env
+    """The cohort's check-code key: env var COURSE_CERT_SECRET_<COHORT> (or the first release's
+    OSD_CERT_SECRET_<COHORT>), else roster/<cohort>/.secret."""
+    value, where = "", ""
+    for env in (secret_env_name(folder.name), secret_env_name(folder.name, LEGACY_SECRET_ENV_PREFIX)):
+        value, where = os.environ.get(env, ""), env
+        if value:
+            break
     path = folder / SECRET_FILE
     if not value and path.is_file():
         value, where = path.read_text(encoding="ascii", errors="replace").strip(), relpath(path, root)

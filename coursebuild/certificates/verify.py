@@ -3,7 +3,7 @@
 How it works (also explained to editors in roster/README.md):
 
 - Every cohort has a secret key (roster/<cohort>/.secret, made with `secrets.token_hex` on the
-  first build and kept out of git, or the env var OSD_CERT_SECRET_<COHORT>). The check code, part of
+  first build and kept out of git, or the env var COURSE_CERT_SECRET_<COHORT>). The check code, part of
   every printed certificate number, is an HMAC of the cohort and serial under that key: 8 Crockford
   base-32 characters, 40 bits. Nobody can compute a number without the key or the paper.
 - The public site gets, per cohort, only SHA-256 hashes of "number + name" for issued certificates
