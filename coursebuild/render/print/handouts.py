@@ -44,7 +44,8 @@ MAX_WORKERS = 4
 # Every print document is tagged for PDF/UA-1: a structure tree (headings, lists, tables, links in
 # reading order), the language from <html lang="th"> and the title shown instead of the file
 # name, so a screen reader can read a handout and a phone can reflow it. The book's bookmarks come
-# from its h1-h3 (WeasyPrint's default bookmark-level). Costs about a third more render time.
+# from its h1-h3 (WeasyPrint's default bookmark-level). Costs about 8% more CPU (the course
+# book: 3.35 s against 3.07 s untagged).
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 
 
