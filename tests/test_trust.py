@@ -445,3 +445,53 @@ def test_certificate_rendering_reads_only_the_cohort_images_it_names(tmp_path):
     for src in ["trainees.csv", "numbers.csv", "file:///etc/passwd", "http://127.0.0.1:9/x.png"]:
         result = render_job(Job("", base, page.format(src), allowed=allowed, source="t"))
         assert result.part is None and any("refused" in p.message for p in result.problems), src
+
+
+# --- caches and outputs never come from a commit ------------------------------------------------
+
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(root), "PATH": "/usr/bin:/bin"})
+
+
+@pytest.mark.pdf
+def test_a_committed_print_cache_entry_is_refused_before_it_is_published(tmp_path, capsys, monkeypatch):
+    root = copy_course("minimal", tmp_path / "project")
+    assert build(root, "handouts") == 0
+    entries = sorted((root / "build" / "print-cache").glob("*.pdf"))
+    assert entries, "the handouts build left no cache entry to plant"
+    planted = b"%PDF-1.7\n% planted by a pull request\n"
+    for entry in entries:  # what an attacker who knows the keys would commit
+        entry.write_bytes(planted)
+    _git(root, "init", "-q")
+    _git(root, "add", "-A")
+    _git(root, "add", "-f", "build/print-cache")
+    _git(root, "commit", "-q", "-m", "content and a planted cache")
+    (root / "site").rename(root / "site-before")
+
+    # The attack is real: with the check switched off, the planted bytes become a public handout.
+    monkeypatch.setattr("coursebuild.checks.check_tracked_outputs", lambda root: [])
+    assert build(root, "handouts") == 0
+    assert any(p.read_bytes() == planted for p in (root / "site" / "handouts").glob("*.pdf"))
+    monkeypatch.undo()
+
+    capsys.readouterr()
+    assert build(root, "handouts") == 1
+    out = capsys.readouterr().out
+    assert re.search(r"build/print-cache/[0-9a-f]+\.(json|pdf):0:0: error\[tracked-output\]: \d+ file\(s\) under build/", out)
+    assert "git rm -r --cached build/" in out
+    assert "Traceback" not in out
+
+
+def test_outputs_are_not_checked_outside_a_git_checkout(tmp_path):
+    from coursebuild.checks.safety import check_tracked_outputs
+
+    root = copy_course("minimal", tmp_path / "project")
+    (root / "build").mkdir()
+    (root / "build" / "x.pdf").write_bytes(b"%PDF")
+    assert check_tracked_outputs(root) == []
+    _git(root, "init", "-q")
+    assert check_tracked_outputs(root) == []  # present but untracked: the build's own cache
+    _git(root, "add", "-f", "build/x.pdf")
+    assert [p.code for p in check_tracked_outputs(root)] == ["tracked-output"]

@@ -22,6 +22,7 @@ from coursebuild.checks.safety import (
     check_addresses,
     check_content_html,
     check_symlinks,
+    check_tracked_outputs,
 )
 from coursebuild.checks.terms import check_terms
 from coursebuild.checks.text import check_texts
@@ -37,7 +38,8 @@ def check_course(course: Course) -> list[Problem]:
             *check_quiz_quality(course, prose), *check_time_boxes(course), *check_course_total(course),
             *check_requirements(course),
             *check_claimed_durations(course),
-            *check_content_html(course), *check_addresses(course), *check_symlinks(course)]
+            *check_content_html(course), *check_addresses(course), *check_symlinks(course),
+            *check_tracked_outputs(course.root)]
 
 
 def load_checked_course(root: Path, strict: bool = False) -> tuple[Course | None, list[Problem]]:

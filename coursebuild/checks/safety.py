@@ -6,6 +6,7 @@ module reports them at file:line:col, so that a reviewer sees them in the pull r
 """
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -128,3 +129,35 @@ def check_symlinks(course: Course) -> list[Problem]:
     if roster.is_dir():
         folders += sorted(p for p in roster.iterdir() if p.is_dir() or p.is_symlink())
     return trust.symlink_problems(course.root, folders)
+
+
+# Folders the build writes and reads back: build/ holds caches whose entries are reused as they
+# are (a cached handout PDF is copied into site/ without being rendered), site/ and dist/ are
+# outputs. A commit must never supply them: a pull request that adds build/print-cache/<key>
+# with the key of the current content would publish its own PDF as a handout.
+BUILD_OWNED = ("build", "site", "dist")
+
+
+def check_tracked_outputs(root: Path) -> list[Problem]:
+    """Files git tracks under build/, site/ or dist/: refused before any cache is read."""
+    if not (root / ".git").exists():
+        return []
+    try:
+        done = subprocess.run(["git", "-C", str(root), "ls-files", "-z", "--", *BUILD_OWNED],
+                              capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return []  # no git at hand: nothing can have come from a commit through it
+    if done.returncode != 0:
+        return []
+    names = sorted(name for name in done.stdout.decode("utf-8", "replace").split("\0") if name)
+    problems = []
+    for folder in BUILD_OWNED:  # one problem per folder: a committed site/ is hundreds of files
+        tracked = [name for name in names if name.startswith(f"{folder}/")]
+        if tracked:
+            problems.append(Problem(
+                tracked[0], 0, 0, "tracked-output",
+                f"{len(tracked)} file(s) under {folder}/, a folder the build writes, are tracked by git: a "
+                "commit could plant a cached PDF or page that the build would publish unchecked",
+                f"remove them from git (git rm -r --cached {folder}/) and from the pull request; the build "
+                "makes this folder itself"))
+    return problems
