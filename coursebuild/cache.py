@@ -9,13 +9,19 @@ same-run baseline; a suspicious result can be checked against a fresh build with
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
+from importlib import metadata
 from pathlib import Path
 
 CACHE_DIR = "build"
 SWITCH = "COURSEBUILD_CACHE"
+# Libraries whose version can change a PDF's bytes.
+_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pillow", "tinyhtml5", "tinycss2", "cssselect2", "pyphen",
+              "fontpkg-sarabun")
+_OUR_PDF_CODE = ("pdf.py", "weasyprint_thai.py")
 
 _digests: dict[tuple[str, int, int], str] = {}
 
@@ -59,3 +65,26 @@ def store(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@functools.lru_cache(maxsize=1)
+def pdf_code_fingerprint() -> str:
+    """The libraries' versions and our own PDF code: what turns the same HTML into other bytes."""
+    h = hashlib.sha256()
+    for name in _LIBRARIES:
+        try:
+            h.update(f"{name}={metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=none\n".encode())
+    package = Path(__file__).resolve().parent
+    for name in _OUR_PDF_CODE:
+        h.update(file_digest(package / name).encode())
+    return h.hexdigest()
+
+
+def folder_fingerprint(folder: Path) -> str:
+    """Every file of a folder (theme/print/, theme/certificate/), by relative path and content."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(f"{path.relative_to(folder).as_posix()}\0{file_digest(path)}\n".encode())
+    return h.hexdigest()

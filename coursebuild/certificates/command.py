@@ -19,7 +19,12 @@ from coursebuild.certificates.assembly import (
     UnsupportedWeasyPrint,
     check_weasyprint_version,
 )
-from coursebuild.certificates.badges import publish_badges, write_holder_badges
+from coursebuild.certificates.badges import (
+    HOLDER_DIR,
+    plan_badges,
+    publish_badges,
+    write_holder_badges,
+)
 from coursebuild.certificates.cells import spreadsheet_row
 from coursebuild.certificates.fit import check_fixed_lines, check_printable
 from coursebuild.certificates.html import (
@@ -52,6 +57,12 @@ from coursebuild.certificates.registry import (
     REGISTRY_FILE,
     SECRET_FILE,
     secret_env_name,
+)
+from coursebuild.certificates.reuse import (
+    placeholder_out,
+    render_key,
+    reusable,
+    store_key,
 )
 from coursebuild.certificates.roster import ROSTER_DIR, Cohort, load_course_cohort
 from coursebuild.certificates.verify import (
@@ -159,22 +170,39 @@ def _chunks_by_wording(issued: list[Outcome]) -> Iterator[list[Outcome]]:
         yield run
 
 
+def summary_rows(plan: CohortPlan) -> list[list]:
+    return [["number", "name", "eligible", "reason", "row"]] + [
+        spreadsheet_row([o.number, o.trainee.full_name, "yes" if o.status == "issued" else "no", o.reason,
+                         o.trainee.line]) for o in plan.outcomes]
+
+
 def write_summary(plan: CohortPlan, out: Path) -> None:
     with open(out / SUMMARY_FILE, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["number", "name", "eligible", "reason", "row"])
-        for o in plan.outcomes:
-            writer.writerow(spreadsheet_row([o.number, o.trainee.full_name, "yes" if o.status == "issued" else "no",
-                                             o.reason, o.trainee.line]))
+        csv.writer(fh).writerows(summary_rows(plan))
     lines = [f"{o.trainee.full_name} (แถว {o.trainee.line}): {o.reason}" for o in plan.outcomes if o.status != "issued"]
     (out / NOT_ELIGIBLE_FILE).write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
 
 
-def report_lines(plan: CohortPlan, out: Path, root: Path) -> list[str]:
+def output_key(course, plan: CohortPlan) -> tuple[str, list[str]]:
+    """The key of everything a cohort's folder is made from (reuse.py), and the files it holds."""
+    cohort = plan.cohort
+    jobs = _jobs(course, cohort, plan.issued, sign_in_pages(cohort), placeholder_out())
+    summary = "\n".join(repr(row) for row in summary_rows(plan)).encode("utf-8")
+    badges = plan_badges(course, plan)
+    holders = badges.holders if badges is not None else {}
+    key = render_key(plan, jobs, theme_dir(course.root), summary, holders)
+    expected = [SUMMARY_FILE, NOT_ELIGIBLE_FILE, SIGN_IN_FILE] + ([PRINT_FILE] if plan.issued else [])
+    expected += [f"{SINGLES_DIR}/{safe_file_name(o.number)}.pdf" for o in plan.issued]
+    expected += [f"{HOLDER_DIR}/{safe_file_name(number)}.png" for number in holders]
+    return key, expected
+
+
+def report_lines(plan: CohortPlan, out: Path, root: Path, kept: bool = False) -> list[str]:
     cohort = plan.cohort
     where = relpath(out, root)
     lines = [f"{cohort.path}: {len(plan.issued)} certificate(s) → {where}/ "
-             f"({SINGLES_DIR}/, {PRINT_FILE}, {SIGN_IN_FILE}, {SUMMARY_FILE})"]
+             f"({SINGLES_DIR}/, {PRINT_FILE}, {SIGN_IN_FILE}, {SUMMARY_FILE})"
+             + (": unchanged since the last run, kept" if kept else "")]
     skipped = [o for o in plan.outcomes if o.status != "issued"]
     if skipped:
         lines.append(f"{cohort.path}: {len(skipped)} without a certificate:")
@@ -318,16 +346,22 @@ def issue_certificates(course, plan: CertificatePlan, workers: Optional[int] = N
         staged = []
         for cohort_plan in plan.plans:
             dest = root / OUTPUT_DIR / cohort_plan.cohort.id
+            key, expected = output_key(course, cohort_plan)
+            if reusable(dest, key, expected):  # nothing that decides these files changed
+                staged.append((cohort_plan, None, dest))
+                continue
             tmp = stack.enter_context(staging_dir(dest, private=True))
             render_cohort(course, cohort_plan, tmp, workers)
             write_holder_badges(course, cohort_plan, tmp)
+            store_key(tmp, key)
             staged.append((cohort_plan, tmp, dest))
         with uninterrupted():  # serials, secrets and output change together, or not at all
             for cohort_plan, tmp, dest in staged:
                 save_cohort_state(cohort_plan)
-                replace_dir(tmp, dest)
+                if tmp is not None:
+                    replace_dir(tmp, dest)
                 write_public_data(root, cohort_plan.public)
-                lines += report_lines(cohort_plan, dest, root)
+                lines += report_lines(cohort_plan, dest, root, kept=tmp is None)
                 lines += publish_badges(course, cohort_plan)
     if plan.problems:
         lines += format_human(plan.problems).rstrip("\n").split("\n")

@@ -20,49 +20,21 @@ the entries it did not use, so the folder holds one build's worth. COURSEBUILD_C
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
-from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from coursebuild import cache
+from coursebuild.cache import folder_fingerprint, pdf_code_fingerprint
 
 CACHE_NAME = "print-cache"
-# Libraries whose version can change a PDF's bytes.
-_LIBRARIES = ("weasyprint", "pydyf", "fonttools", "pillow", "tinyhtml5", "tinycss2", "cssselect2", "pyphen",
-              "fontpkg-sarabun")
-_OUR_PDF_CODE = ("pdf.py", "weasyprint_thai.py")
 _FILE_URL = re.compile(r"file://[^\"'\s)<>]+")
-
-
-@functools.lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """The libraries' versions and our own PDF code: what turns the same HTML into other bytes."""
-    h = hashlib.sha256()
-    for name in _LIBRARIES:
-        try:
-            h.update(f"{name}={metadata.version(name)}\n".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{name}=none\n".encode())
-    package = Path(__file__).resolve().parents[2]
-    for name in _OUR_PDF_CODE:
-        h.update(cache.file_digest(package / name).encode())
-    return h.hexdigest()
 
 
 def _named_files(text: str) -> list[Path]:
     return sorted({Path(unquote(urlsplit(url).path)) for url in _FILE_URL.findall(text)})
-
-
-def folder_fingerprint(folder: Path) -> str:
-    """Every file of a folder (theme/print/), by relative path and content."""
-    h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        h.update(f"{path.relative_to(folder).as_posix()}\0{cache.file_digest(path)}\n".encode())
-    return h.hexdigest()
 
 
 class PdfCache:
@@ -72,7 +44,7 @@ class PdfCache:
                  stamp: str, extra_css: str = ""):
         self.folder = folder
         h = hashlib.sha256()
-        for part in (code_fingerprint(), folder_fingerprint(print_folder), css, extra_css, base_url,
+        for part in (pdf_code_fingerprint(), folder_fingerprint(print_folder), css, extra_css, base_url,
                      json.dumps(options, sort_keys=True), stamp):
             h.update(part.encode("utf-8") + b"\0")
         for path in _named_files(css + extra_css):
