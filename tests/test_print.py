@@ -434,3 +434,21 @@ def test_no_printed_line_starts_with_mai_yamok_paiyannoi_or_a_closing_quote(tmp_
     starts = [line for line in lines.splitlines() if re.match(r'\s*[ๆฯ”’]', line)]
     closing = [line for line in lines.splitlines() if re.match(r'\s*"\s*(แล้ว|$)', line)]
     assert starts == [] and closing == []
+
+
+def test_print_jobs_start_with_the_longest_then_public_documents_then_trainer_copies():
+    """The order the pool gets jobs (render/print/handouts.schedule): the longest document first
+    (the trainer book would otherwise end last on one core), then every public document, so that
+    `build` can build the site while the remaining trainer copies render."""
+    from coursebuild.render.print.handouts import PrintJob, schedule
+
+    def job(file: str, size: int) -> PrintJob:
+        return PrintJob(file, file, "x", None, "course/course.yml", "x" * size)
+
+    jobs = [job("handouts/a.pdf", 10), job("trainer/a-answers.pdf", 30), job("trainer/course-book-trainer.pdf", 90),
+            job("handouts/course-book.pdf", 60), job("handouts/b.pdf", 20), job("trainer/b-answers.pdf", 5)]
+    assert [j.file for j in schedule(jobs)] == [
+        "trainer/course-book-trainer.pdf", "handouts/course-book.pdf", "handouts/b.pdf", "handouts/a.pdf",
+        "trainer/a-answers.pdf", "trainer/b-answers.pdf"]
+    assert [j.file for j in schedule(jobs[:1])] == ["handouts/a.pdf"]
+    assert schedule([]) == []

@@ -8,10 +8,11 @@ inputs are the same as in an earlier build is copied from build/print-cache/ (pd
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -214,32 +215,126 @@ def build_handouts(course: Course, workers: int | None = None) -> list[str]:
 
 
 def render_handouts(course: Course, jobs: list[PrintJob], workers: int | None = None) -> tuple[list[str], list[dict]]:
-    """Render planned jobs into site/handouts/ and dist/trainer/, each replaced only if all
-    succeeded. Returns the report lines and the manifest entries (for the site build)."""
-    dest = course.root / "site" / urls.HANDOUT_DIR
-    trainer_dest = course.root / "dist" / urls.TRAINER_DIR
-    css = read_print_css(course)
-    base_url = print_dir(course.root).as_uri() + "/"
-    workers = workers or default_workers()
-    pdf_cache = PdfCache(cache_dir(course.root, CACHE_NAME), print_dir(course.root), css, base_url, PDF_OPTIONS,
-                         source_date().isoformat(), font_face_css())
-    with staging_dir(dest) as tmp, staging_dir(trainer_dest) as trainer_tmp:
-        printed = render_jobs(jobs, tmp, css, base_url, workers, readable_folders(course), pdf_cache)
-        for p in printed:
-            if urls.is_trainer_file(p.file):
-                os.replace(tmp / Path(p.file).name, trainer_tmp / Path(p.file).name)
-        write_manifest(printed, tmp)
-        replace_dir(tmp, dest)
-        replace_dir(trainer_tmp, trainer_dest)
-    pdf_cache.prune()
-    lines = []
-    for label, where, files in (("handouts", dest, [p for p in printed if not urls.is_trainer_file(p.file)]),
-                                ("trainer copies", trainer_dest, [p for p in printed if urls.is_trainer_file(p.file)])):
-        size = sum(p.bytes for p in files)
-        pages = sum(p.pages for p in files)
-        lines.append(f"{label}: wrote {len(files)} PDFs ({size / 1e6:.1f} MB, {pages} pages) "
-                     f"to {where.relative_to(course.root).as_posix()}")
-    if pdf_cache.hits:
-        lines.append(f"print: {pdf_cache.hits} of {len(printed)} PDFs unchanged since the last build, "
-                     f"copied from {CACHE_DIR}/{CACHE_NAME}/")
-    return lines, manifest_entries(printed)
+    """Render planned jobs into site/handouts/ and dist/trainer/, each replaced only if all of its
+    documents succeeded. Returns the report lines and the manifest entries (for the site build)."""
+    with PrintRun(course, jobs, workers) as run:
+        lines, manifest = run.finish_public()
+        lines += run.finish_trainer()
+    return lines, manifest
+
+
+class _Now:
+    """An executor that runs each job when it is submitted (one worker, or one job)."""
+
+    def submit(self, fn, *args) -> Future:
+        future: Future = Future()
+        future.set_result(fn(*args))
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
+
+
+class PrintRun:
+    """Print jobs rendering in a process pool, from the moment it is made.
+
+    The public documents (site/handouts/) are finished first, so that `build.py build` can build
+    the site from their manifest while the trainer copies (dist/trainer/; the trainer book is the
+    longest document of all) are still rendering. Each folder is replaced only when every one of
+    its documents succeeded. Use it as a context manager: leaving it stops the pool and removes
+    whatever was not swapped in."""
+
+    def __init__(self, course: Course, jobs: list[PrintJob], workers: int | None = None) -> None:
+        self.course = course
+        root = course.root
+        self.dest = root / "site" / urls.HANDOUT_DIR
+        self.trainer_dest = root / "dist" / urls.TRAINER_DIR
+        css = read_print_css(course)
+        base_url = print_dir(root).as_uri() + "/"
+        self.cache = PdfCache(cache_dir(root, CACHE_NAME), print_dir(root), css, base_url, PDF_OPTIONS,
+                              source_date().isoformat(), font_face_css())
+        self.jobs = jobs
+        self._stack = contextlib.ExitStack()
+        self.tmp = self._stack.enter_context(staging_dir(self.dest))
+        self.trainer_tmp = self._stack.enter_context(staging_dir(self.trainer_dest))
+        self.printed: dict[str, Printed] = {}
+        self.keys: dict[str, str] = {}
+        todo = []
+        for job in jobs:
+            self.keys[job.file] = self.cache.key(job.html, job.title)
+            hit = self.cache.get(self.keys[job.file])
+            if hit is None:
+                todo.append(job)
+                continue
+            data, pages = hit
+            (self._out(job) / Path(job.file).name).write_bytes(data)
+            self.printed[job.file] = Printed(job.file, job.title, job.kind, job.module, pages, len(data))
+        workers = workers or default_workers()
+        self.pool = (ProcessPoolExecutor(max_workers=min(workers, len(todo))) if workers > 1 and len(todo) > 1
+                     else _Now())
+        allowed = readable_folders(course)
+        self.futures = {job.file: self.pool.submit(render_job, job, self._out(job), css, base_url, allowed)
+                        for job in schedule(todo)}
+
+    def _out(self, job: PrintJob) -> Path:
+        return self.trainer_tmp if urls.is_trainer_file(job.file) else self.tmp
+
+    def __enter__(self) -> PrintRun:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self._stack.close()
+
+    def _collect(self, trainer: bool) -> list[Printed]:
+        """Wait for one side's documents; one ContentError with every problem if any failed."""
+        jobs = [job for job in self.jobs if urls.is_trainer_file(job.file) == trainer]
+        results = [self.futures[job.file].result() for job in jobs if job.file in self.futures]
+        problems = sorted({p for _, sub in results for p in sub})
+        if problems:
+            raise ContentError(problems)
+        for printed, _ in results:
+            self.printed[printed.file] = printed
+            self.cache.put(self.keys[printed.file], (self._out_of(printed.file) / Path(printed.file).name).read_bytes(),
+                           printed.pages)
+        return [self.printed[job.file] for job in jobs]
+
+    def _out_of(self, file: str) -> Path:
+        return self.trainer_tmp if urls.is_trainer_file(file) else self.tmp
+
+    def finish_public(self) -> tuple[list[str], list[dict]]:
+        """site/handouts/ with its manifest, swapped in; the report line and the manifest entries."""
+        printed = self._collect(trainer=False)
+        write_manifest(printed, self.tmp)
+        replace_dir(self.tmp, self.dest)
+        return [_report("handouts", self.dest, printed, self.course.root)], manifest_entries(printed)
+
+    def finish_trainer(self) -> list[str]:
+        """dist/trainer/, swapped in; the report lines (with how many PDFs came from the cache)."""
+        printed = self._collect(trainer=True)
+        replace_dir(self.trainer_tmp, self.trainer_dest)
+        self.cache.prune()
+        lines = [_report("trainer copies", self.trainer_dest, printed, self.course.root)]
+        if self.cache.hits:
+            lines.append(f"print: {self.cache.hits} of {len(self.jobs)} PDFs unchanged since the last build, "
+                         f"copied from {CACHE_DIR}/{CACHE_NAME}/")
+        return lines
+
+
+def schedule(jobs: list[PrintJob]) -> list[PrintJob]:
+    """The order jobs are handed to the workers. The longest document first, whatever its kind:
+    it ends last otherwise (the trainer book, about a third of all print work). Then the public
+    documents, longest first, so that the site can be built from them while the rest of the
+    trainer copies render."""
+    ordered = sorted(jobs, key=lambda job: -len(job.html))
+    head = ordered[:1]
+    public = [job for job in ordered[1:] if not urls.is_trainer_file(job.file)]
+    trainer = [job for job in ordered[1:] if urls.is_trainer_file(job.file)]
+    return head + public + trainer
+
+
+def _report(label: str, where: Path, printed: list[Printed], root: Path) -> str:
+    size = sum(p.bytes for p in printed)
+    pages = sum(p.pages for p in printed)
+    return (f"{label}: wrote {len(printed)} PDFs ({size / 1e6:.1f} MB, {pages} pages) "
+            f"to {where.relative_to(root).as_posix()}")
