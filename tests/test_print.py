@@ -452,3 +452,21 @@ def test_print_jobs_start_with_the_longest_then_public_documents_then_trainer_co
         "trainer/a-answers.pdf", "trainer/b-answers.pdf"]
     assert [j.file for j in schedule(jobs[:1])] == ["handouts/a.pdf"]
     assert schedule([]) == []
+
+
+def _die(*args, **kwargs):
+    """A print worker that dies the way an out-of-memory kill ends it (run in the worker process)."""
+    os._exit(137)
+
+
+def test_a_print_worker_that_dies_is_one_reported_problem_and_nothing_is_replaced(tmp_path, monkeypatch, capsys):
+    root = copy_course("minimal", tmp_path / "course")
+    (root / "site" / "handouts").mkdir(parents=True)
+    (root / "site" / "handouts" / "old.pdf").write_bytes(b"%PDF old")
+    monkeypatch.setenv("COURSEBUILD_CACHE", "off")
+    monkeypatch.setattr("coursebuild.render.print.handouts.render_job", _die)
+    monkeypatch.setattr("coursebuild.render.print.handouts.default_workers", lambda: 2)
+    assert build(root, "handouts") == 1
+    out = capsys.readouterr().out
+    assert "site/handouts:0:0: error[print-worker-crashed]" in out and "Traceback" not in out
+    assert [p.name for p in (root / "site" / "handouts").iterdir()] == ["old.pdf"]

@@ -13,6 +13,7 @@ import functools
 import json
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import jinja2
 from coursebuild import urls
 from coursebuild.cache import CACHE_DIR, cache_dir
 from coursebuild.pdf import font_face_css, source_date, write_pdf
-from coursebuild.problems import ContentError, Problem
+from coursebuild.problems import ContentError, Problem, relpath
 from coursebuild.render.print.pdf_cache import CACHE_NAME, PdfCache
 from coursebuild.render.print.printdoc import (
     Edition,
@@ -255,6 +256,15 @@ class PrintRun:
                               source_date().isoformat(), font_face_css())
         self.jobs = jobs
         self._stack = contextlib.ExitStack()
+        self.pool = _Now()
+        try:
+            self._start(css, base_url, workers)
+        except BaseException:  # not yet a context manager: clean up here
+            self.__exit__()
+            raise
+
+    def _start(self, css: str, base_url: str, workers: int | None) -> None:
+        jobs, course = self.jobs, self.course
         self.tmp = self._stack.enter_context(staging_dir(self.dest))
         self.trainer_tmp = self._stack.enter_context(staging_dir(self.trainer_dest))
         self.printed: dict[str, Printed] = {}
@@ -267,17 +277,14 @@ class PrintRun:
                 todo.append(job)
                 continue
             data, pages = hit
-            (self._out(job) / Path(job.file).name).write_bytes(data)
+            (self._out_of(job.file) / Path(job.file).name).write_bytes(data)
             self.printed[job.file] = Printed(job.file, job.title, job.kind, job.module, pages, len(data))
         workers = workers or default_workers()
         self.pool = (ProcessPoolExecutor(max_workers=min(workers, len(todo))) if workers > 1 and len(todo) > 1
                      else _Now())
         allowed = readable_folders(course)
-        self.futures = {job.file: self.pool.submit(render_job, job, self._out(job), css, base_url, allowed)
+        self.futures = {job.file: self.pool.submit(render_job, job, self._out_of(job.file), css, base_url, allowed)
                         for job in schedule(todo)}
-
-    def _out(self, job: PrintJob) -> Path:
-        return self.trainer_tmp if urls.is_trainer_file(job.file) else self.tmp
 
     def __enter__(self) -> PrintRun:
         return self
@@ -289,7 +296,12 @@ class PrintRun:
     def _collect(self, trainer: bool) -> list[Printed]:
         """Wait for one side's documents; one ContentError with every problem if any failed."""
         jobs = [job for job in self.jobs if urls.is_trainer_file(job.file) == trainer]
-        results = [self.futures[job.file].result() for job in jobs if job.file in self.futures]
+        try:
+            results = [self.futures[job.file].result() for job in jobs if job.file in self.futures]
+        except BrokenProcessPool:
+            raise ContentError([Problem(relpath(self.dest, self.course.root), 0, 0, "print-worker-crashed",
+                                        "a process rendering handouts stopped unexpectedly; nothing was replaced",
+                                        "this is usually lack of memory: close other programs and run again")]) from None
         problems = sorted({p for _, sub in results for p in sub})
         if problems:
             raise ContentError(problems)
