@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coursebuild.problems import Problem, relpath
-from coursebuild.source.limits import MAX_YAML_BYTES
-from coursebuild.source.model import Claim, ClaimsFile, convert
-from coursebuild.source.yamlsource import Located, load_yaml
+from coursebuild.source.files import read_yaml_file
+from coursebuild.source.model import Claim, ClaimsFile
+from coursebuild.source.yamlsource import Located
 
 CLAIMS_FILE = "course/claims.yml"
 
@@ -49,16 +49,7 @@ def load_claims(root: Path) -> tuple[Claims | None, list[Problem]]:
     if not path.is_file():
         return None, []
     rel = relpath(path, root)
-    from coursebuild.source.load import read_text  # here: load.py imports this module
-
-    text, problems = read_text(path, root, MAX_YAML_BYTES)  # size-bounded; not UTF-8 is a problem
-    if text is None:
-        return None, problems
-    tree, problems = load_yaml(text, rel)
-    if tree is None:
-        return None, problems
-    data, sub = convert(ClaimsFile, tree, rel, "claims.yml")
-    problems += sub
+    data, tree, problems = read_yaml_file(path, root, ClaimsFile, "claims.yml")
     if data is None:
         return None, problems
     claims = []

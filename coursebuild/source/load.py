@@ -11,7 +11,8 @@ from pathlib import Path, PurePosixPath
 
 from coursebuild.problems import Problem, relpath
 from coursebuild.source.claims import Claims, load_claims
-from coursebuild.source.limits import MAX_MARKDOWN_BYTES, MAX_YAML_BYTES, MarkdownGuard
+from coursebuild.source.files import read_text, read_yaml_file
+from coursebuild.source.limits import MarkdownGuard
 from coursebuild.source.model import (
     CourseConfig,
     ModuleMeta,
@@ -87,26 +88,6 @@ def split_front_matter(text: str, path: str) -> tuple[Located | None, str, int, 
     return tree, text[match.end():], body_line, problems
 
 
-def read_text(path: Path, root: Path, limit: int = MAX_MARKDOWN_BYTES) -> tuple[str | None, list[Problem]]:
-    """The file as text, if it is UTF-8 and at most `limit` bytes (read no further than that)."""
-    rel = relpath(path, root)
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(limit + 1)
-    except OSError as exc:
-        return None, [Problem(rel, 0, 0, "unreadable", f"cannot read the file: {exc.strerror}", "")]
-    if len(raw) > limit:
-        return None, [Problem(rel, 0, 0, "file-too-large", f"the file is larger than {limit:,} bytes",
-                              "split it into smaller files; no lesson or quiz needs to be this big")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(rel, line, 1, "not-utf8", "the file is not UTF-8 text",
-                              "save the file as UTF-8 (in most editors: Save with Encoding → UTF-8)")]
-    return text.replace("\r\n", "\n"), []
-
-
 def load_page(path: Path, root: Path, meta_cls: type) -> tuple[Page | None, object, list[Problem]]:
     rel = relpath(path, root)
     text, problems = read_text(path, root)
@@ -145,14 +126,8 @@ def load_course(root: Path) -> tuple[Course | None, list[Problem]]:
     if not config_path.is_file():
         return None, [Problem(config_rel, 0, 0, "missing-file", "course/course.yml is missing",
                               "create it; see docs/editors.md for its fields")]
-    text, sub = read_text(config_path, root, MAX_YAML_BYTES)
+    config, tree, sub = read_yaml_file(config_path, root, CourseConfig, "course.yml")
     problems += sub
-    tree, sub = load_yaml(text or "", config_rel) if text is not None else (None, [])
-    problems += sub
-    config = None
-    if tree is not None:
-        config, sub = convert(CourseConfig, tree, config_rel, "course.yml")
-        problems += sub
     if config is None:
         # Still read every other file: a slip in course.yml must not hide their problems until
         # the next run (every error in one run).

@@ -11,13 +11,12 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal
 
 from coursebuild.markup import engine_root
 from coursebuild.problems import Problem, relpath
-from coursebuild.source.limits import MAX_YAML_BYTES
-from coursebuild.source.model import SLUG_PATTERN, convert, internal, spec
-from coursebuild.source.yamlsource import load_yaml
+from coursebuild.source.files import read_yaml_file
+from coursebuild.source.model import SLUG_PATTERN, internal, spec
 from coursebuild.thai import normalise_name
 
 DEFAULTS_FILE = ("theme", "certificate", "prefixes.yml")  # under the engine root, like the templates
@@ -153,21 +152,6 @@ def check_wordings(data: PrefixesFile, known: set[str], rel: str, tree) -> list[
     return problems
 
 
-def _read_file(path: Path, root: Path) -> tuple[Optional[PrefixesFile], object, list[Problem]]:
-    rel = relpath(path, root)
-    from coursebuild.source.load import read_text  # here: load.py imports this module
-
-    text, problems = read_text(path, root, MAX_YAML_BYTES)
-    if text is None:
-        return None, None, problems
-    tree, sub = load_yaml(text, rel)
-    problems += sub
-    if tree is None:
-        return None, None, problems
-    data, sub = convert(PrefixesFile, tree, rel, "prefixes.yml")
-    return data, tree, problems + sub
-
-
 def load_prefixes(root: Path) -> tuple[Prefixes, list[Problem]]:
     """The default list (theme/certificate/prefixes.yml) with course/prefixes.yml added, if any."""
     problems: list[Problem] = []
@@ -177,7 +161,7 @@ def load_prefixes(root: Path) -> tuple[Prefixes, list[Problem]]:
     for path in (engine_root(root).joinpath(*DEFAULTS_FILE), root / COURSE_FILE):
         if not path.is_file():
             continue
-        data, tree, sub = _read_file(path, root)
+        data, tree, sub = read_yaml_file(path, root, PrefixesFile, "prefixes.yml")
         problems += sub
         if data is None:
             continue

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursebuild.problems import Problem, relpath
-from coursebuild.source.limits import MAX_YAML_BYTES, MarkdownGuard
+from coursebuild.source.files import read_yaml_file
+from coursebuild.source.limits import MarkdownGuard
 from coursebuild.source.model import Question, QuizFile, convert
-from coursebuild.source.yamlsource import Located, load_yaml
+from coursebuild.source.yamlsource import Located
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,6 @@ class Quiz:
 def load_quizzes(root: Path, pass_mark: int, module_ids: set[str]) -> tuple[dict[str, Quiz], list[Path], list[Problem]]:
     from coursebuild.source.load import (  # here: load.py imports this module
         QUIZ_DIR,
-        read_text,
         yaml_texts,
     )
 
@@ -39,16 +39,10 @@ def load_quizzes(root: Path, pass_mark: int, module_ids: set[str]) -> tuple[dict
     files = sorted((root / QUIZ_DIR).glob("*.y*ml"))
     for path in files:
         rel = relpath(path, root)
-        text, sub = read_text(path, root, MAX_YAML_BYTES)
-        problems += sub
-        if text is None:
-            continue
-        tree, sub = load_yaml(text, rel)
+        data, tree, sub = read_yaml_file(path, root, QuizFile, "quiz")
         problems += sub
         if tree is None:
             continue
-        data, sub = convert(QuizFile, tree, rel, "quiz")
-        problems += sub
         # The quiz rules look at each question on its own: check every question that could be
         # read, even when another one (or the file's header) has an error, so that a mistake on
         # question 1 never hides one on question 3 until the next run.

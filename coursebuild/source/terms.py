@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Literal
 
 from coursebuild.problems import Problem, relpath
-from coursebuild.source.limits import MAX_YAML_BYTES
-from coursebuild.source.model import Term, TermsFile, convert
-from coursebuild.source.yamlsource import Located, load_yaml
+from coursebuild.source.files import read_yaml_file
+from coursebuild.source.model import Term, TermsFile
+from coursebuild.source.yamlsource import Located
 
 TERMS_FILE = "course/terms.yml"
 
@@ -83,16 +83,7 @@ def load_terms(root: Path) -> tuple[Terms | None, list[Problem]]:
     if not path.is_file():
         return None, []
     rel = relpath(path, root)
-    from coursebuild.source.load import read_text  # here: load.py imports this module
-
-    text, problems = read_text(path, root, MAX_YAML_BYTES)  # size-bounded; not UTF-8 is a problem
-    if text is None:
-        return None, problems
-    tree, problems = load_yaml(text, rel)
-    if tree is None:
-        return None, problems
-    data, sub = convert(TermsFile, tree, rel, "terms.yml")
-    problems += sub
+    data, tree, problems = read_yaml_file(path, root, TermsFile, "terms.yml")
     if data is None:
         return None, problems
     spellings, sub = _spellings(data, tree, rel)
