@@ -313,7 +313,7 @@ def test_print_with_check_bypassed_attaches_nothing_and_prints_no_roster(tmp_pat
         plan_print,
         read_print_css,
         readable_folders,
-        render_jobs,
+        render_job,
     )
     from coursebuild.render.print.printdoc import print_dir
 
@@ -326,10 +326,12 @@ def test_print_with_check_bypassed_attaches_nothing_and_prints_no_roster(tmp_pat
         f'<img src="file://{(root / COHORT / "signature-1.svg").as_posix()}" alt="sig">']))
     course, _ = load_course(root)
     jobs, _ = plan_print(course)  # the problems found here are what check reports: ignored on purpose
-    jobs = [job for job in jobs if job.file.endswith("fake-news.pdf")]
+    job = next(job for job in jobs if job.file.endswith("fake-news.pdf"))
     out = tmp_path / "pdf"
     out.mkdir()
-    render_jobs(jobs, out, read_print_css(course), print_dir(root).as_uri() + "/", 1, readable_folders(course))
+    printed, problems = render_job(job, out, read_print_css(course), print_dir(root).as_uri() + "/",
+                                   readable_folders(course))
+    assert printed is not None and problems == []
     pdf = out / "fake-news.pdf"
     attached = subprocess.run(["pdfdetach", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert attached.strip() == "0 embedded files"

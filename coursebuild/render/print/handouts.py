@@ -9,7 +9,6 @@ inputs are the same as in an earlier build is copied from build/print-cache/ (pd
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -154,41 +153,6 @@ def render_job(job: PrintJob, out: Path, css: str, base_url: str,
     except ContentError as exc:
         return None, exc.problems
     return Printed(job.file, job.title, job.kind, job.module, pages[0], len(data)), []
-
-
-def render_jobs(jobs: list[PrintJob], out: Path, css: str, base_url: str, workers: int,
-                allowed: tuple[str, ...] = (), pdf_cache: PdfCache | None = None) -> list[Printed]:
-    """Render every job (in plan order in the result); one ContentError with every problem if any
-    failed. A job whose inputs are unchanged since an earlier build is copied from `pdf_cache`."""
-    done: dict[str, Printed] = {}
-    keys: dict[str, str] = {}
-    todo = []
-    for job in jobs:
-        if pdf_cache is not None:
-            keys[job.file] = pdf_cache.key(job.html, job.title)
-            hit = pdf_cache.get(keys[job.file])
-            if hit is not None:
-                data, pages = hit
-                (out / Path(job.file).name).write_bytes(data)
-                done[job.file] = Printed(job.file, job.title, job.kind, job.module, pages, len(data))
-                continue
-        todo.append(job)
-    render = functools.partial(render_job, out=out, css=css, base_url=base_url, allowed=allowed)
-    # Longest documents first, so that the two books do not end up last on one worker.
-    ordered = sorted(todo, key=lambda job: -len(job.html))
-    if workers > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-            results = list(pool.map(render, ordered))
-    else:
-        results = [render(job) for job in ordered]
-    problems = sorted({p for _, sub in results for p in sub})
-    if problems:
-        raise ContentError(problems)
-    for printed, _ in results:
-        done[printed.file] = printed
-        if pdf_cache is not None:
-            pdf_cache.put(keys[printed.file], (out / Path(printed.file).name).read_bytes(), printed.pages)
-    return [done[job.file] for job in jobs]
 
 
 def default_workers() -> int:
